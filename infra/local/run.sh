@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs HsmVault locally: SoftHSM2 token + Azurite (port 10002, persisted) + the standalone HTTPS host.
+# Data lives under .local/ at the repo root. Ctrl+C stops the host and the Azurite this script started.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+
+bash "$here/ensure-deps.sh"
+
+if [ ! -f local.settings.json ]; then
+  cp local.settings.sample.json local.settings.json
+  echo "run: created local.settings.json from local.settings.sample.json" >&2
+fi
+setting() { # setting NAME: a Values entry of local.settings.json
+  node -e 'const v=JSON.parse(require("fs").readFileSync("local.settings.json","utf8")).Values||{};process.stdout.write(String(v[process.argv[1]]??""))' "$1"
+}
+label="$(setting HsmVault__Hsm__TokenLabel)"; label="${label:-hsmvault-dev}"
+pin="$(setting HsmVault__Hsm__UserPin)"
+[ -n "$pin" ] || { echo "run: ERROR: HsmVault__Hsm__UserPin is empty in local.settings.json" >&2; exit 1; }
+
+mkdir -p .local
+SOFTHSM2_CONF="$(bash "$here/init-token.sh" "$repo/.local/softhsm" "$label" "$pin")"
+export SOFTHSM2_CONF
+
+started_azurite=""
+cleanup() { [ -z "$started_azurite" ] || bash "$here/stop-azurite.sh" "$repo/.local/azurite"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then
+  echo "run: something already listens on 127.0.0.1:10002; using it as Azurite" >&2
+else
+  bash "$here/start-azurite.sh" "$repo/.local/azurite" 10002
+  started_azurite=1
+fi
+
+echo "run: SOFTHSM2_CONF=$SOFTHSM2_CONF; starting the standalone host (dotnet run)" >&2
+# Not exec: the EXIT trap must still stop Azurite when the host ends.
+dotnet run --project functions -c Release
