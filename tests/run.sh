@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs every test: .NET test projects and the Node SDK compatibility tests, against a throwaway
+# SoftHSM2 token, an in-memory Azurite and the standalone host over HTTPS, all on loopback.
+# Prints failing tests and, last, one line "N passed, N failed[, N skipped]". Exit 0 only if all passed.
+set -uo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+infra="$repo/infra/local"
+cd "$repo"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+section() { printf '\n==== %s ====\n' "$*"; }
+
+bash "$infra/ensure-deps.sh" --tests || { echo "0 passed, 1 failed"; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/hsmvault-tests.XXXXXX")"
+cleanup() {
+  bash "$infra/stop-pid.sh" "$work/host/host.pid"
+  bash "$infra/stop-azurite.sh" "$work/azurite"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+problems=()   # failures outside any test; each counts as one failed test in the totals
+results=()    # trx and tap files to add up
+
+section "SoftHSM2 token and Azurite"
+export HSMVAULT_TEST_TOKEN_LABEL=hsmvault-test
+HSMVAULT_TEST_PIN="$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
+export HSMVAULT_TEST_PIN
+SOFTHSM2_CONF="$(bash "$infra/init-token.sh" "$work/softhsm" "$HSMVAULT_TEST_TOKEN_LABEL" "$HSMVAULT_TEST_PIN")" \
+  || { echo "0 passed, 1 failed"; exit 1; }
+export SOFTHSM2_CONF
+azurite_port="$(bash "$infra/free-port.sh")"
+bash "$infra/start-azurite.sh" "$work/azurite" "$azurite_port" --in-memory || { echo "0 passed, 1 failed"; exit 1; }
+export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+
+section "dotnet build HsmVault.sln -c Release"
+if ! dotnet build HsmVault.sln -c Release -nologo -clp:ErrorsOnly > "$work/build.log" 2>&1; then
+  cat "$work/build.log"
+  echo "Build failed."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "build ok"
+
+section "standalone host"
+if bash "$infra/start-test-host.sh" "$work/host"; then
+  # shellcheck disable=SC1091
+  source "$work/host/host.env"
+else
+  problems+=("standalone host did not start (log tail above)")
+fi
+
+for project in HsmAdapter.Tests Functions.Tests; do
+  section "dotnet test tests/$project"
+  trx="$work/results/$project.trx"
+  dotnet test "tests/$project" --no-build -c Release --nologo \
+    --results-directory "$work/results" --logger "trx;LogFileName=$project.trx" || true
+  results+=("$trx")
+done
+
+section "node --test (tests/e2e-node)"
+tap="$work/results/e2e-node.tap"
+(
+  cd tests/e2e-node
+  export NODE_EXTRA_CA_CERTS="${HSMVAULT_TEST_CA:-}"
+  node --test --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap"
+) || true
+results+=("$tap")
+
+if grep -q . "$work/host/host.log" 2>/dev/null && ! node "$repo/tests/e2e-node/tools/totals.mjs" "${results[@]}" >/dev/null 2>&1; then
+  section "standalone host log (tail)"
+  tail -n 60 "$work/host/host.log"
+fi
+if [ -f "$work/host/host.pid" ] && ! kill -0 "$(cat "$work/host/host.pid")" 2>/dev/null && [ -f "$work/host/host.env" ]; then
+  problems+=("standalone host exited during the tests")
+fi
+
+section "results"
+args=()
+for p in "${problems[@]}"; do args+=(--problem "$p"); done
+node "$repo/tests/e2e-node/tools/totals.mjs" "${args[@]}" "${results[@]}"
