@@ -50,6 +50,7 @@ if bash "$infra/start-test-host.sh" "$work/host"; then
   source "$work/host/host.env"
 else
   problems+=("standalone host did not start (log tail above)")
+  export HSMVAULT_TEST_HOST_ERROR="the standalone host did not start (see its log tail above)"
 fi
 
 for project in HsmAdapter.Tests Functions.Tests; do

@@ -51,6 +51,7 @@ log="$dir/host.log"
   exec dotnet "$dll"
 ) >"$log" 2>&1 </dev/null &
 pid=$!
+disown "$pid"   # no "Aborted <whole command>" job report from bash if the host crashes
 echo "$pid" > "$dir/host.pid"
 
 ready=""
