@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using Azure.Data.Tables;
+using HsmVault.Resilience;
+using HsmVault.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HsmVault.Audit;
+
+/// <summary>
+/// Takes audit records off the request path and writes them to Table storage in batches (one transaction per
+/// partition, at most 100 rows). A clean shutdown drains the queue; a storage outage is retried, not dropped.
+/// </summary>
+public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : BackgroundService
+{
+    private const int MaxBatch = 100;
+    private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(
+        new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public ValueTask WriteAsync(AuditRecord record, CancellationToken ct = default) => _queue.Writer.WriteAsync(record, ct);
+
+    /// <summary>Stops taking records and waits until every queued record is stored.</summary>
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditRecord>(MaxBatch);
+        // Not bound to stoppingToken: after StopAsync completes the writer, the loop drains what is left and ends.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record)) batch.Add(record);
+            foreach (var partition in batch.Select(AuditEntity.From).GroupBy(e => e.PartitionKey))
+                await StoreAsync(partition.ToList());
+            batch.Clear();
+        }
+    }
+
+    private async Task StoreAsync(List<AuditEntity> rows)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await tables.Audit.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
+                return;
+            }
+            catch (Exception e) when (ResiliencePipelines.IsTransientStorageFault(e) || attempt < 3)
+            {
+                // Storage being down is waited out (records stay queued); anything else gets two more tries.
+                logger.LogWarning("Audit write of {Count} records failed (attempt {Attempt}): {Error}; retrying", rows.Count, attempt, e.GetType().Name);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 6)))));
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Audit write of {Count} records refused by storage; records for {Partition} lost", rows.Count, rows[0].PartitionKey);
+                return;
+            }
+        }
+    }
+}

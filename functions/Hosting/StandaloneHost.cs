@@ -1,0 +1,71 @@
+using HsmVault.Identity;
+using HsmVault.Pipeline;
+using HsmVault.Vaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HsmVault.Hosting;
+
+/// <summary>
+/// Runs the Function App without an Azure Functions host: Kestrel over HTTPS on loopback serving the same function
+/// classes, plus the development identity provider when no production authority is configured.
+/// </summary>
+public static class StandaloneHost
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddLocalSettings(Directory.GetCurrentDirectory());
+        builder.Configuration.AddEnvironmentVariables(); // environment overrides local.settings.json
+        builder.Configuration.AddCommandLine(args);
+        var config = builder.Configuration;
+
+        var options = config.GetSection(StandaloneOptions.Section).Get<StandaloneOptions>() ?? new StandaloneOptions();
+        var vaultOptions = config.GetSection(VaultOptions.Section).Get<VaultOptions>() ?? new VaultOptions();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        var certificate = DevCertificate.LoadOrCreate(dataDirectory, CertificateNames(options, vaultOptions));
+        var baseUrl = $"https://{vaultOptions.DnsSuffix}:{options.Port}";
+
+        // No production authority configured: this host is its own development identity provider.
+        var devIdentity = string.IsNullOrEmpty(config["HsmVault:Auth:Authority"]);
+        if (devIdentity) config["HsmVault:Auth:Authority"] = baseUrl;
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(1 << 20, config.GetValue("HsmVault:Limits:MaxRequestBodyBytes", 256 * 1024) * 4);
+            kestrel.ListenLocalhost(options.Port, listen => listen.UseHttps(certificate.Certificate));
+        });
+        builder.Services.AddHsmVault(config);
+        builder.Services.AddSingleton(new StandaloneCertificate(certificate.Certificate));
+        if (devIdentity) builder.Services.AddDevIdentityProvider(config, dataDirectory);
+
+        var app = builder.Build();
+        if (devIdentity) app.MapDevIdentityProvider();
+        app.MapFunctions(FunctionRoutes.Discover(typeof(StandaloneHost).Assembly));
+        app.MapFallback(context => VaultResult.Error(VaultException.NotFound("NotFound", "The requested path is not part of the vault API."))
+            .WriteAsync(context.Response));
+
+        Console.WriteLine($"HsmVault TLS certificate: {certificate.PemPath}");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            Console.WriteLine($"HsmVault vault ready at {baseUrl}/");
+            if (devIdentity) Console.WriteLine($"HsmVault development token endpoint: {baseUrl}/{config["HsmVault:Auth:TenantId"]}/oauth2/v2.0/token");
+        });
+        await app.RunAsync();
+    }
+
+    private static List<string> CertificateNames(StandaloneOptions options, VaultOptions vaults)
+    {
+        var names = new List<string> { "localhost", vaults.DnsSuffix, "*." + vaults.DnsSuffix };
+        names.AddRange(options.HostNames.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+}
+
+/// <summary>The standalone host's own TLS certificate, which its in-process clients (OpenID metadata) pin.</summary>
+public sealed record StandaloneCertificate(System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate);

@@ -1,0 +1,48 @@
+using HsmVault.Access;
+using HsmVault.Audit;
+using HsmVault.Hosting;
+using HsmVault.Hsm;
+using HsmVault.Identity;
+using HsmVault.Keys;
+using HsmVault.Pipeline;
+using HsmVault.Resilience;
+using HsmVault.Storage;
+using HsmVault.Vaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HsmVault;
+
+/// <summary>Everything both hosts register: the request pipeline and every feature behind it.</summary>
+public static class HsmVaultServices
+{
+    public const string HsmSection = "HsmVault:Hsm";
+
+    public static IServiceCollection AddHsmVault(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.Configure<VaultOptions>(configuration.GetSection(VaultOptions.Section));
+        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
+        services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
+        services.Configure<HsmOptions>(configuration.GetSection(HsmSection));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
+        services.AddSingleton<Tables>();
+        services.AddSingleton(sp => new ResiliencePipelines(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OperationTimeout));
+        services.AddSingleton<VaultDirectory>();
+        services.AddSingleton<AccessPolicies>();
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        services.AddHostedService<StartupInitializer>();
+        services.AddSingleton<VaultRequestPipeline>();
+        services.AddHsmVaultAuthentication(configuration);
+
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<KeyMapper>();
+        services.AddSingleton<KeyLifecycle>();
+        services.AddSingleton<KeyCrypto>();
+        return services;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using Azure;
+using HsmVault.Access;
+using HsmVault.Audit;
+using HsmVault.Hsm;
+using HsmVault.Identity;
+using HsmVault.Resilience;
+using HsmVault.Vaults;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace HsmVault.Pipeline;
+
+/// <summary>
+/// The one path every data-plane request takes, under either host: vault, api-version, authentication,
+/// authorization, execution, error mapping, audit. Function classes only describe their operation.
+/// </summary>
+public sealed class VaultRequestPipeline(
+    VaultDirectory vaults,
+    BearerTokenValidator tokens,
+    AccessPolicies policies,
+    AuditLog audit,
+    IOptions<LimitsOptions> limits,
+    TimeProvider clock,
+    ILogger<VaultRequestPipeline> logger)
+{
+    public async Task<IActionResult> RunAsync(HttpRequest request, VaultOperation operation, Func<RequestContext, Task<VaultResult>> execute)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var correlationId = CorrelationIdOf(request);
+        request.HttpContext.Response.Headers["x-ms-request-id"] = correlationId;
+        if (request.Headers.TryGetValue("x-ms-client-request-id", out var clientRequestId))
+            request.HttpContext.Response.Headers["x-ms-client-request-id"] = clientRequestId.ToString();
+
+        Vault? vault = null;
+        CallerIdentity? caller = null;
+        RequestContext? context = null;
+        VaultResult result;
+        try
+        {
+            vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted);
+            var apiVersion = ApiVersion.Require(request.Query["api-version"]);
+            caller = await AuthenticateAsync(request, vault);
+            if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
+            await policies.DemandAsync(vault.Name, caller, operation.Scope, operation.Permission, request.HttpContext.RequestAborted);
+            context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
+            result = await execute(context);
+        }
+        catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            var mapped = ToVaultException(e);
+            if (mapped is null)
+            {
+                logger.LogError(e, "{Operation} failed unexpectedly", operation.Name);
+                mapped = new VaultException(HttpStatusCode.InternalServerError, "InternalError", $"The vault failed to process the request; correlation id {correlationId}.");
+            }
+            result = VaultResult.Error(mapped);
+            if (mapped.Status == HttpStatusCode.Unauthorized)
+                request.HttpContext.Response.Headers.WWWAuthenticate = tokens.ChallengeHeaderValue;
+            if ((int)mapped.Status >= 500)
+                logger.LogWarning("{Operation} failed with {Status} {Code}: {Reason}", operation.Name, (int)mapped.Status, mapped.Code, e.GetType().Name);
+        }
+
+        if (vault is not null)
+            await audit.WriteAsync(new AuditRecord(
+                clock.GetUtcNow(), vault.Name, caller?.ObjectId, caller?.AppId, caller?.TenantId,
+                request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation.Name,
+                context?.AuditObjectId, context?.AuditAlgorithm, (int)result.Status, ResultOf(result),
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId));
+        return result;
+    }
+
+    private async Task<CallerIdentity> AuthenticateAsync(HttpRequest request, Vault vault)
+    {
+        var outcome = await tokens.ValidateAsync(request.Headers.Authorization.ToString(), request.HttpContext.RequestAborted);
+        if (outcome.Caller is not { } caller)
+            throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized",
+                outcome.Error ?? "AKV10000: Request is missing a Bearer or PoP token.");
+        // A vault belongs to one tenant: a token from another tenant is refused even if its issuer is trusted.
+        if (!caller.TenantId.Equals(vault.TenantId, StringComparison.OrdinalIgnoreCase))
+            throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized", "AKV10032: Invalid issuer: the token's tenant does not own this vault.");
+        return caller;
+    }
+
+    /// <summary>The exception → Key Vault error table. Null means "a bug": let it surface as a 500.</summary>
+    internal static VaultException? ToVaultException(Exception e) => e switch
+    {
+        VaultException v => v,
+        HsmException { Kind: HsmErrorKind.NotFound } => VaultException.NotFound("KeyNotFound", "The key's HSM object was not found."),
+        HsmException { Kind: HsmErrorKind.InvalidInput } h => VaultException.BadParameter(h.Message),
+        HsmException { Kind: HsmErrorKind.Unsupported } h => VaultException.BadParameter($"The vault's HSM does not support this operation: {h.Message}"),
+        HsmException => VaultException.Unavailable("The HSM is temporarily unavailable.", TimeSpan.FromSeconds(2)),
+        BrokenCircuitException b => VaultException.Unavailable("A dependency of the vault is unavailable.", b.RetryAfter ?? ResiliencePipelines.BreakDuration),
+        TimeoutRejectedException => VaultException.Unavailable("A dependency of the vault did not answer in time.", TimeSpan.FromSeconds(2)),
+        RequestFailedException r when ResiliencePipelines.IsTransientStorageFault(r) =>
+            VaultException.Unavailable("Table storage is unavailable.", TimeSpan.FromSeconds(2)),
+        HttpRequestException => VaultException.Unavailable("Table storage is unavailable.", TimeSpan.FromSeconds(2)),
+        _ => null,
+    };
+
+    private static string CorrelationIdOf(HttpRequest request)
+    {
+        var id = request.Headers["x-ms-client-request-id"].ToString();
+        return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? id : Guid.NewGuid().ToString();
+    }
+
+    private static string ResultOf(VaultResult r) => r.Body is ErrorEnvelope e ? e.Error.InnerError?.Code ?? e.Error.Code : "Success";
+}

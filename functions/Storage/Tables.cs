@@ -1,0 +1,35 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace HsmVault.Storage;
+
+/// <summary>The Table storage tables HsmVault uses, created once at start.</summary>
+public sealed class Tables
+{
+    public Tables(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        var clientOptions = new TableClientOptions();
+        // Retries belong to our Polly pipelines (which know which calls are idempotent), not to the SDK.
+        clientOptions.Retry.MaxRetries = 0;
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        clientOptions.Retry.Mode = RetryMode.Fixed;
+        var service = new TableServiceClient(o.ConnectionString, clientOptions);
+        Vaults = service.GetTableClient(o.TablePrefix + "vaults");
+        Policies = service.GetTableClient(o.TablePrefix + "policies");
+        Keys = service.GetTableClient(o.TablePrefix + "keys");
+        Audit = service.GetTableClient(o.TablePrefix + "audit");
+    }
+
+    public TableClient Vaults { get; }
+    public TableClient Policies { get; }
+    public TableClient Keys { get; }
+    public TableClient Audit { get; }
+
+    public async Task CreateIfMissingAsync(CancellationToken ct)
+    {
+        foreach (var table in new[] { Vaults, Policies, Keys, Audit })
+            await table.CreateIfNotExistsAsync(ct);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+using Net.Pkcs11Interop.HighLevelAPI.Factories;
+
+namespace HsmVault.Hsm;
+
+/// <summary>A PKCS#11 token opened by label or serial, logged in once for its lifetime. Thread-safe.</summary>
+public sealed partial class HsmToken : IHsm
+{
+    private readonly string _libraryPath;
+    private readonly ISlot _slot;
+    private readonly ISession _loginSession;
+    private readonly string _pin;
+    private readonly SessionPool _pool;
+    private readonly ConcurrentDictionary<(string Id, CKO Class), KeyObject> _handles = new();
+    private readonly object _loginGate = new();
+    private int _disposed;
+
+    internal Pkcs11InteropFactories Factories { get; } = ModuleRegistry.Factories;
+    internal KeyTemplates Templates { get; }
+    internal bool AesKwViaEncrypt { get; }
+    public HsmCapabilities Capabilities { get; }
+    public string TokenLabel { get; }
+
+    /// <summary>The private/secret or public object of a key and what operations need to know about it.</summary>
+    internal sealed record KeyObject(IObjectHandle Handle, CKK Type, int ModulusBytes, HsmCurve? Curve);
+
+    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, int maxIdle)
+    {
+        _libraryPath = libraryPath;
+        _slot = slot;
+        _loginSession = loginSession;
+        _pin = pin;
+        TokenLabel = label;
+        Templates = new KeyTemplates(Factories.ObjectAttributeFactory);
+        _pool = new SessionPool(slot, Math.Max(0, maxIdle));
+        (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
+    }
+
+    public static HsmToken Open(HsmOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.LibraryPath) || !File.Exists(options.LibraryPath))
+            throw new HsmException(HsmErrorKind.Unavailable, $"PKCS#11 library not found at '{options.LibraryPath}'");
+        if (string.IsNullOrEmpty(options.TokenLabel) && string.IsNullOrEmpty(options.TokenSerial))
+            throw new HsmException(HsmErrorKind.Unavailable, "HsmOptions needs TokenLabel or TokenSerial");
+
+        IPkcs11Library lib;
+        try { lib = ModuleRegistry.Acquire(options.LibraryPath); }
+        catch (Exception e)
+        {
+            throw new HsmException(HsmErrorKind.Unavailable, $"Cannot load PKCS#11 library '{options.LibraryPath}': {e.GetType().Name}: {Describe(e)}", e);
+        }
+
+        ISession? login = null;
+        try
+        {
+            var (slot, label) = FindSlot(lib, options);
+            login = slot.OpenSession(SessionType.ReadWrite);
+            LogIn(login, options.UserPin, label);
+            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options.MaxIdleSessions);
+        }
+        catch (Exception e)
+        {
+            try { login?.Dispose(); } catch (Pkcs11Exception) { }
+            ModuleRegistry.Release(options.LibraryPath);
+            throw e as HsmException ?? RvMapper.Map(e, "open");
+        }
+    }
+
+    private static string Describe(Exception e) => e is Pkcs11Exception p ? p.RV.ToString() : e.Message;
+
+    private static (ISlot, string) FindSlot(IPkcs11Library lib, HsmOptions o)
+    {
+        var seen = new List<string>();
+        foreach (var slot in lib.GetSlotList(SlotsType.WithTokenPresent))
+        {
+            var info = slot.GetTokenInfo();
+            if (!info.TokenFlags.TokenInitialized) continue;
+            string label = info.Label.Trim(), serial = info.SerialNumber.Trim();
+            seen.Add($"'{label}' (serial {serial})");
+            bool labelOk = string.IsNullOrEmpty(o.TokenLabel) || label == o.TokenLabel;
+            bool serialOk = string.IsNullOrEmpty(o.TokenSerial) || serial == o.TokenSerial;
+            if (labelOk && serialOk) return (slot, label);
+        }
+        var wanted = o.TokenLabel is { Length: > 0 } ? $"label '{o.TokenLabel}'" : $"serial '{o.TokenSerial}'";
+        var found = seen.Count == 0 ? "none" : string.Join(", ", seen);
+        throw new HsmException(HsmErrorKind.Unavailable, $"No initialized token with {wanted}; tokens found: {found}");
+    }
+
+    private static void LogIn(ISession session, string pin, string label)
+    {
+        try { session.Login(CKU.CKU_USER, pin); }
+        catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN) { }
+        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_LEN_RANGE)
+        {
+            throw new HsmException(HsmErrorKind.Unavailable, $"User PIN incorrect for token '{label}'", e);
+        }
+        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED or CKR.CKR_USER_PIN_NOT_INITIALIZED)
+        {
+            throw new HsmException(HsmErrorKind.Unavailable, $"User PIN of token '{label}' cannot be used: {e.RV}", e);
+        }
+    }
+
+    /// <summary>The token dropped our login (e.g. it was reset): log in again on the long-lived session.</summary>
+    private void Relogin()
+    {
+        lock (_loginGate) LogIn(_loginSession, _pin, TokenLabel);
+    }
+
+    internal static byte[] IdBytes(HsmKeyId id)
+    {
+        var s = id.Value;
+        if (string.IsNullOrEmpty(s) || s.Length % 2 != 0 || s.Length > 128)
+            throw new HsmException(HsmErrorKind.NotFound, "Malformed key id");
+        try { return Convert.FromHexString(s); }
+        catch (FormatException) { throw new HsmException(HsmErrorKind.NotFound, "Malformed key id"); }
+    }
+
+    private static string CacheId(HsmKeyId id) => id.Value.ToLowerInvariant();
+
+    /// <summary>Runs an idempotent operation on a pooled session; retries once after a stale handle or a lost login.</summary>
+    internal T WithKey<T>(HsmKeyId id, CKO cls, string op, Func<ISession, KeyObject, T> action, bool decryptLike = false)
+    {
+        var cacheKey = (CacheId(id), cls);
+        for (int attempt = 0; ; attempt++)
+        {
+            var session = Rent(op);
+            bool healthy = true;
+            try
+            {
+                return action(session, Lookup(session, id, cls, cacheKey));
+            }
+            catch (Pkcs11Exception e) when (attempt == 0 && e.RV is CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID)
+            {
+                _handles.TryRemove(cacheKey, out _);
+                continue;
+            }
+            catch (Pkcs11Exception e) when (attempt == 0 && e.RV == CKR.CKR_USER_NOT_LOGGED_IN)
+            {
+                Relogin();
+                continue;
+            }
+            catch (Exception e)
+            {
+                var mapped = RvMapper.Map(e, op, decryptLike);
+                if (mapped.Kind == HsmErrorKind.NotFound) _handles.TryRemove(cacheKey, out _);
+                healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
+                throw mapped;
+            }
+            finally
+            {
+                _pool.Return(session, healthy);
+            }
+        }
+    }
+
+    /// <summary>Runs a non-retried operation (key creation, destruction) on a pooled session.</summary>
+    internal T WithSession<T>(string op, Func<ISession, T> action)
+    {
+        var session = Rent(op);
+        bool healthy = true;
+        try
+        {
+            return action(session);
+        }
+        catch (Exception e)
+        {
+            var mapped = RvMapper.Map(e, op);
+            healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
+            throw mapped;
+        }
+        finally
+        {
+            _pool.Return(session, healthy);
+        }
+    }
+
+    private ISession Rent(string op)
+    {
+        try { return _pool.Rent(); }
+        catch (Exception e) { throw RvMapper.Map(e, op); }
+    }
+
+    private KeyObject Lookup(ISession s, HsmKeyId id, CKO cls, (string, CKO) cacheKey)
+    {
+        if (_handles.TryGetValue(cacheKey, out var cached)) return cached;
+        var found = s.FindAllObjects(Templates.Find(IdBytes(id), cls));
+        if (found.Count == 0)
+            throw new HsmException(HsmErrorKind.NotFound, $"Key {id.Value} has no {(cls == CKO.CKO_PUBLIC_KEY ? "public" : cls == CKO.CKO_SECRET_KEY ? "secret" : "private")} object");
+        var handle = found[0];
+        var type = (CKK)s.GetAttributeValue(handle, [CKA.CKA_KEY_TYPE])[0].GetValueAsUlong();
+        var ko = type switch
+        {
+            CKK.CKK_RSA => new KeyObject(handle, type, ModulusLength(s.GetAttributeValue(handle, [CKA.CKA_MODULUS])[0].GetValueAsByteArray()), null),
+            CKK.CKK_EC => new KeyObject(handle, type, 0, EcCurves.FromOidDer(s.GetAttributeValue(handle, [CKA.CKA_EC_PARAMS])[0].GetValueAsByteArray() ?? [])),
+            _ => new KeyObject(handle, type, 0, null),
+        };
+        _handles[cacheKey] = ko;
+        return ko;
+    }
+
+    private static int ModulusLength(byte[]? n)
+    {
+        if (n is null) return 0;
+        int skip = 0;
+        while (skip < n.Length && n[skip] == 0) skip++;
+        return n.Length - skip;
+    }
+
+    internal void Remember(HsmKeyId id, CKO cls, KeyObject ko) => _handles[(CacheId(id), cls)] = ko;
+
+    internal void Forget(HsmKeyId id)
+    {
+        var key = CacheId(id);
+        foreach (var cls in new[] { CKO.CKO_PRIVATE_KEY, CKO.CKO_PUBLIC_KEY, CKO.CKO_SECRET_KEY })
+            _handles.TryRemove((key, cls), out _);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _pool.Dispose();
+        // No C_Logout: another HsmToken in this process may share the login; closing our last session ends it.
+        try { _loginSession.Dispose(); } catch (Pkcs11Exception) { }
+        ModuleRegistry.Release(_libraryPath);
+    }
+}

@@ -1,0 +1,166 @@
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+using Net.Pkcs11Interop.HighLevelAPI.Factories;
+
+namespace HsmVault.Hsm;
+
+/// <summary>
+/// The one place that decides key object attributes. Backup will later change private/secret objects here
+/// (CKA_EXTRACTABLE with CKA_WRAP_WITH_TRUSTED), so nothing else builds key templates.
+/// </summary>
+internal sealed class KeyTemplates(IObjectAttributeFactory f)
+{
+    public static byte[] NewCkaId() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+
+    public List<IObjectAttribute> RsaPublic(byte[] ckaId, string label, HsmKeyUsage usage, int? bits = null, RsaPublicKey? key = null)
+    {
+        var t = Common(CKO.CKO_PUBLIC_KEY, CKK.CKK_RSA, ckaId, label);
+        AddPublicUsage(t, usage);
+        if (bits is int b) t.Add(f.Create(CKA.CKA_MODULUS_BITS, (ulong)b));
+        if (key is null) t.Add(f.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 1, 0, 1 }));
+        else
+        {
+            t.Add(f.Create(CKA.CKA_MODULUS, key.Modulus));
+            t.Add(f.Create(CKA.CKA_PUBLIC_EXPONENT, key.Exponent));
+        }
+        return t;
+    }
+
+    public List<IObjectAttribute> RsaPrivate(byte[] ckaId, string label, HsmKeyUsage usage, RsaPrivateKeyMaterial? key = null)
+    {
+        var t = Common(CKO.CKO_PRIVATE_KEY, CKK.CKK_RSA, ckaId, label);
+        AddProtection(t);
+        AddPrivateUsage(t, usage);
+        if (key is not null)
+        {
+            t.Add(f.Create(CKA.CKA_MODULUS, key.Modulus));
+            t.Add(f.Create(CKA.CKA_PUBLIC_EXPONENT, key.Exponent));
+            t.Add(f.Create(CKA.CKA_PRIVATE_EXPONENT, key.D));
+            t.Add(f.Create(CKA.CKA_PRIME_1, key.P));
+            t.Add(f.Create(CKA.CKA_PRIME_2, key.Q));
+            t.Add(f.Create(CKA.CKA_EXPONENT_1, key.DP));
+            t.Add(f.Create(CKA.CKA_EXPONENT_2, key.DQ));
+            t.Add(f.Create(CKA.CKA_COEFFICIENT, key.QI));
+        }
+        return t;
+    }
+
+    public List<IObjectAttribute> EcPublic(byte[] ckaId, string label, HsmKeyUsage usage, HsmCurve curve, byte[]? ecPointDer = null)
+    {
+        var t = Common(CKO.CKO_PUBLIC_KEY, CKK.CKK_EC, ckaId, label);
+        AddPublicUsage(t, usage & HsmKeyUsage.Verify);
+        t.Add(f.Create(CKA.CKA_EC_PARAMS, EcCurves.OidDer(curve)));
+        if (ecPointDer is not null) t.Add(f.Create(CKA.CKA_EC_POINT, ecPointDer));
+        return t;
+    }
+
+    public List<IObjectAttribute> EcPrivate(byte[] ckaId, string label, HsmKeyUsage usage, HsmCurve curve, byte[]? d = null)
+    {
+        var t = Common(CKO.CKO_PRIVATE_KEY, CKK.CKK_EC, ckaId, label);
+        AddProtection(t);
+        AddPrivateUsage(t, usage & HsmKeyUsage.Sign);
+        if (d is not null)
+        {
+            t.Add(f.Create(CKA.CKA_EC_PARAMS, EcCurves.OidDer(curve)));
+            t.Add(f.Create(CKA.CKA_VALUE, d));
+        }
+        return t;
+    }
+
+    public List<IObjectAttribute> Aes(byte[] ckaId, string label, HsmKeyUsage usage, int? bits = null, byte[]? value = null)
+    {
+        var t = Common(CKO.CKO_SECRET_KEY, CKK.CKK_AES, ckaId, label);
+        AddProtection(t);
+        AddPublicUsage(t, usage);
+        AddPrivateUsage(t, usage);
+        if (bits is int b) t.Add(f.Create(CKA.CKA_VALUE_LEN, (ulong)(b / 8)));
+        if (value is not null) t.Add(f.Create(CKA.CKA_VALUE, value));
+        return t;
+    }
+
+    /// <summary>Session-only carrier for caller bytes that are wrapped with CKM_AES_KEY_WRAP, then destroyed.</summary>
+    public List<IObjectAttribute> TransientSecret(byte[] value) =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
+        f.Create(CKA.CKA_TOKEN, false),
+        f.Create(CKA.CKA_PRIVATE, true),
+        f.Create(CKA.CKA_SENSITIVE, false),
+        f.Create(CKA.CKA_EXTRACTABLE, true),
+        f.Create(CKA.CKA_VALUE, value),
+    ];
+
+    /// <summary>Target of C_UnwrapKey: a session object whose CKA_VALUE is read back and then destroyed.</summary>
+    public List<IObjectAttribute> TransientUnwrapTarget() =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
+        f.Create(CKA.CKA_TOKEN, false),
+        f.Create(CKA.CKA_PRIVATE, true),
+        f.Create(CKA.CKA_SENSITIVE, false),
+        f.Create(CKA.CKA_EXTRACTABLE, true),
+    ];
+
+    // Probe objects: session-only, never used for caller data.
+    public List<IObjectAttribute> ProbeRsaPublic(byte[] n, byte[] e) =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
+        f.Create(CKA.CKA_TOKEN, false),
+        f.Create(CKA.CKA_ENCRYPT, true),
+        f.Create(CKA.CKA_MODULUS, n),
+        f.Create(CKA.CKA_PUBLIC_EXPONENT, e),
+    ];
+
+    public (List<IObjectAttribute> Public, List<IObjectAttribute> Private) ProbeEcPair(HsmCurve curve) =>
+    (
+        [f.Create(CKA.CKA_TOKEN, false), f.Create(CKA.CKA_VERIFY, true), f.Create(CKA.CKA_EC_PARAMS, EcCurves.OidDer(curve))],
+        [f.Create(CKA.CKA_TOKEN, false), f.Create(CKA.CKA_SIGN, true), f.Create(CKA.CKA_SENSITIVE, true)]
+    );
+
+    public List<IObjectAttribute> ProbeAes(byte[] value) =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+        f.Create(CKA.CKA_TOKEN, false),
+        f.Create(CKA.CKA_ENCRYPT, true),
+        f.Create(CKA.CKA_DECRYPT, true),
+        f.Create(CKA.CKA_VALUE, value),
+    ];
+
+    public List<IObjectAttribute> Find(byte[] ckaId, CKO cls) =>
+        [f.Create(CKA.CKA_ID, ckaId), f.Create(CKA.CKA_CLASS, cls)];
+
+    public List<IObjectAttribute> FindAll(byte[] ckaId) => [f.Create(CKA.CKA_ID, ckaId)];
+
+    private List<IObjectAttribute> Common(CKO cls, CKK type, byte[] ckaId, string label) =>
+    [
+        f.Create(CKA.CKA_CLASS, cls),
+        f.Create(CKA.CKA_KEY_TYPE, type),
+        f.Create(CKA.CKA_TOKEN, true),
+        // Public halves private too: listing keys needs a login.
+        f.Create(CKA.CKA_PRIVATE, true),
+        f.Create(CKA.CKA_ID, ckaId),
+        f.Create(CKA.CKA_LABEL, label),
+    ];
+
+    private void AddProtection(List<IObjectAttribute> t)
+    {
+        t.Add(f.Create(CKA.CKA_SENSITIVE, true));
+        t.Add(f.Create(CKA.CKA_EXTRACTABLE, false));
+    }
+
+    private void AddPublicUsage(List<IObjectAttribute> t, HsmKeyUsage u)
+    {
+        t.Add(f.Create(CKA.CKA_VERIFY, u.HasFlag(HsmKeyUsage.Verify)));
+        t.Add(f.Create(CKA.CKA_ENCRYPT, u.HasFlag(HsmKeyUsage.Encrypt)));
+        t.Add(f.Create(CKA.CKA_WRAP, u.HasFlag(HsmKeyUsage.Wrap)));
+    }
+
+    private void AddPrivateUsage(List<IObjectAttribute> t, HsmKeyUsage u)
+    {
+        t.Add(f.Create(CKA.CKA_SIGN, u.HasFlag(HsmKeyUsage.Sign)));
+        t.Add(f.Create(CKA.CKA_DECRYPT, u.HasFlag(HsmKeyUsage.Decrypt)));
+        t.Add(f.Create(CKA.CKA_UNWRAP, u.HasFlag(HsmKeyUsage.Unwrap)));
+    }
+}
