@@ -104,6 +104,18 @@ public sealed class BearerTokenValidator : IDisposable
         if (!LooksLikeSignedJwt(token))
             return TokenValidationOutcome.Failure("malformed token");
 
+        JsonWebToken jwt;
+        try
+        {
+            jwt = new JsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            return TokenValidationOutcome.Failure("malformed token");
+        }
+        if (!AllowedAlgorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+            return TokenValidationOutcome.Failure("signing algorithm not allowed");
+
         OpenIdConnectConfiguration configuration;
         try
         {
@@ -119,7 +131,7 @@ public sealed class BearerTokenValidator : IDisposable
             return TokenValidationOutcome.Failure("identity provider metadata unavailable") with { MetadataUnavailable = true };
         }
 
-        var result = await ValidateAgainstAsync(token, configuration).ConfigureAwait(false);
+        var result = await ValidateAgainstAsync(jwt, configuration).ConfigureAwait(false);
 
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
@@ -129,7 +141,7 @@ public sealed class BearerTokenValidator : IDisposable
             {
                 var refreshed = await _metadata.GetConfigurationAsync(ct).ConfigureAwait(false);
                 if (!ReferenceEquals(refreshed, configuration))
-                    result = await ValidateAgainstAsync(token, refreshed).ConfigureAwait(false);
+                    result = await ValidateAgainstAsync(jwt, refreshed).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -151,7 +163,7 @@ public sealed class BearerTokenValidator : IDisposable
         return MapCaller((JsonWebToken)result.SecurityToken);
     }
 
-    private Task<TokenValidationResult> ValidateAgainstAsync(string token, OpenIdConnectConfiguration configuration)
+    private Task<TokenValidationResult> ValidateAgainstAsync(JsonWebToken token, OpenIdConnectConfiguration configuration)
     {
         var issuers = string.IsNullOrEmpty(configuration.Issuer)
             ? _extraIssuers
