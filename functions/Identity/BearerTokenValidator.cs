@@ -1,0 +1,240 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HsmVault.Identity;
+
+/// <summary>
+/// Validates <c>Authorization: Bearer</c> access tokens against the issuer's OpenID Connect metadata
+/// (signature, issuer, audience, lifetime, tenant). Thread-safe; register as a singleton.
+/// </summary>
+public sealed class BearerTokenValidator : IDisposable
+{
+    /// <summary>
+    /// DI key of an optional <see cref="HttpClient"/> used to fetch metadata and keys
+    /// (e.g. one that trusts the standalone host's self-signed certificate).
+    /// </summary>
+    public const string MetadataHttpClientKey = "HsmVault.Identity.Metadata";
+
+    private static readonly string[] AllowedAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    private readonly string _tenantId;
+    private readonly int _maxTokenBytes;
+    private readonly TimeSpan _clockSkew;
+    private readonly string[] _validAudiences;
+    private readonly string[] _extraIssuers;
+    private readonly ConfigurationManager<OpenIdConnectConfiguration> _metadata;
+    private readonly JsonWebTokenHandler _handler;
+    private readonly HttpClient? _ownedHttpClient;
+    private readonly ILogger _logger;
+
+    /// <param name="options">Validated options; <see cref="AuthOptions.Authority"/> must already be set.</param>
+    /// <param name="metadataHttpClient">Client for metadata and JWKS requests; a default client when null. Not disposed by this class.</param>
+    /// <param name="logger">Optional logger; tokens are never logged.</param>
+    public BearerTokenValidator(AuthOptions options, HttpClient? metadataHttpClient = null, ILogger<BearerTokenValidator>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = AuthOptionsValidator.GetErrors(options);
+        if (errors.Count > 0)
+            throw new ArgumentException("Invalid authentication options: " + string.Join(" ", errors), nameof(options));
+
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _tenantId = options.TenantId.Trim();
+        _maxTokenBytes = options.MaxTokenBytes;
+        _clockSkew = options.ClockSkew;
+        Authority = options.NormalizedAuthority;
+        Audience = options.Audience.Trim();
+        MetadataAddress = $"{Authority}/{_tenantId}/v2.0/.well-known/openid-configuration";
+        ChallengeHeaderValue = $"Bearer authorization=\"{Authority}/{_tenantId}\", resource=\"{Audience}\"";
+
+        var bare = Audience.TrimEnd('/');
+        _validAudiences = bare.Length == 0 ? [Audience] : [bare, bare + "/"];
+
+        // The metadata issuer is always accepted; for Entra also the v1 (sts.windows.net) issuer of the same tenant
+        // and the v2 issuer built from the authority.
+        _extraIssuers = options.UsesDevelopmentIdentityProvider
+            ? []
+            : [$"https://sts.windows.net/{_tenantId}/", $"{Authority}/{_tenantId}/v2.0"];
+
+        if (metadataHttpClient is null)
+            metadataHttpClient = _ownedHttpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
+            MetadataAddress,
+            new OpenIdConnectConfigurationRetriever(),
+            new HttpDocumentRetriever(metadataHttpClient) { RequireHttps = true });
+
+        _handler = new JsonWebTokenHandler { MaximumTokenSizeInBytes = _maxTokenBytes };
+    }
+
+    /// <summary>Authority without a trailing slash.</summary>
+    public string Authority { get; }
+
+    public string Audience { get; }
+
+    /// <summary>The OpenID Connect metadata document this validator reads.</summary>
+    public string MetadataAddress { get; }
+
+    /// <summary>Value for the <c>WWW-Authenticate</c> header of a 401 response.</summary>
+    public string ChallengeHeaderValue { get; }
+
+    public async Task<TokenValidationOutcome> ValidateAsync(string? authorizationHeader, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(authorizationHeader))
+            return TokenValidationOutcome.Failure("missing bearer token");
+
+        var header = authorizationHeader.Trim();
+        var space = header.IndexOf(' ');
+        if (space <= 0 || !header.AsSpan(0, space).Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+            return TokenValidationOutcome.Failure("authorization scheme must be Bearer");
+
+        var token = header[(space + 1)..].Trim();
+        if (token.Length == 0)
+            return TokenValidationOutcome.Failure("missing bearer token");
+        if (token.Length > _maxTokenBytes)
+            return TokenValidationOutcome.Failure("token too large");
+        if (!LooksLikeSignedJwt(token))
+            return TokenValidationOutcome.Failure("malformed token");
+
+        JsonWebToken jwt;
+        try
+        {
+            jwt = new JsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException)
+        {
+            return TokenValidationOutcome.Failure("malformed token");
+        }
+        if (!AllowedAlgorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+            return TokenValidationOutcome.Failure("signing algorithm not allowed");
+
+        OpenIdConnectConfiguration configuration;
+        try
+        {
+            configuration = await _metadata.GetConfigurationAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning("Could not read identity metadata from {MetadataAddress}: {Reason}", MetadataAddress, ex.Message);
+            return TokenValidationOutcome.Failure("identity provider metadata unavailable") with { MetadataUnavailable = true };
+        }
+
+        var result = await ValidateAgainstAsync(jwt, configuration).ConfigureAwait(false);
+
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        {
+            // Keys may have rolled over: ask for fresh metadata once (the manager throttles refreshes).
+            _metadata.RequestRefresh();
+            try
+            {
+                var refreshed = await _metadata.GetConfigurationAsync(ct).ConfigureAwait(false);
+                if (!ReferenceEquals(refreshed, configuration))
+                    result = await ValidateAgainstAsync(jwt, refreshed).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning("Could not refresh identity metadata from {MetadataAddress}: {Reason}", MetadataAddress, ex.Message);
+            }
+        }
+
+        if (!result.IsValid)
+        {
+            var error = Describe(result.Exception);
+            _logger.LogDebug("Bearer token rejected: {Reason}", error);
+            return TokenValidationOutcome.Failure(error);
+        }
+
+        return MapCaller((JsonWebToken)result.SecurityToken);
+    }
+
+    private Task<TokenValidationResult> ValidateAgainstAsync(JsonWebToken token, OpenIdConnectConfiguration configuration)
+    {
+        var issuers = string.IsNullOrEmpty(configuration.Issuer)
+            ? _extraIssuers
+            : [configuration.Issuer, .. _extraIssuers];
+
+        var parameters = new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuers = issuers,
+            ValidateAudience = true,
+            ValidAudiences = _validAudiences,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = _clockSkew,
+            RequireSignedTokens = true,
+            IssuerSigningKeys = configuration.SigningKeys,
+            ValidAlgorithms = AllowedAlgorithms,
+            TryAllIssuerSigningKeys = false, // the token's kid must name a published key
+            ValidateIssuerSigningKey = false,
+            ValidateTokenReplay = false,
+            SaveSigninToken = false,
+        };
+        return _handler.ValidateTokenAsync(token, parameters);
+    }
+
+    private TokenValidationOutcome MapCaller(JsonWebToken jwt)
+    {
+        if (!jwt.TryGetPayloadValue<string>("tid", out var tid) || !string.Equals(tid, _tenantId, StringComparison.OrdinalIgnoreCase))
+            return TokenValidationOutcome.Failure("token is for another tenant");
+
+        if (!jwt.TryGetPayloadValue<string>("oid", out var oid) || string.IsNullOrWhiteSpace(oid))
+            return TokenValidationOutcome.Failure("token has no oid claim");
+
+        string? appId = null;
+        if (jwt.TryGetPayloadValue<string>("appid", out var appid) && !string.IsNullOrEmpty(appid))
+            appId = appid;
+        else if (jwt.TryGetPayloadValue<string>("azp", out var azp) && !string.IsNullOrEmpty(azp))
+            appId = azp;
+
+        return TokenValidationOutcome.Success(new CallerIdentity(oid, tid, appId, ClaimValues(jwt, "groups"), ClaimValues(jwt, "roles")));
+    }
+
+    private static string[] ClaimValues(JsonWebToken jwt, string type) =>
+        jwt.Claims.Where(c => c.Type == type && !string.IsNullOrEmpty(c.Value)).Select(c => c.Value).ToArray();
+
+    /// <summary>Compact JWS: three base64url parts (the last may be empty, which the handler then rejects as unsigned).</summary>
+    private static bool LooksLikeSignedJwt(string token)
+    {
+        var dots = 0;
+        foreach (var c in token)
+        {
+            if (c == '.') dots++;
+            else if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_')) return false;
+        }
+        return dots == 2;
+    }
+
+    private static string Describe(Exception? ex) => ex switch
+    {
+        SecurityTokenExpiredException => "token expired",
+        SecurityTokenNotYetValidException => "token not yet valid",
+        SecurityTokenNoExpirationException => "token has no expiry",
+        SecurityTokenInvalidLifetimeException => "invalid token lifetime",
+        SecurityTokenInvalidIssuerException => "invalid issuer",
+        SecurityTokenInvalidAudienceException => "invalid audience",
+        SecurityTokenInvalidAlgorithmException => "signing algorithm not allowed",
+        SecurityTokenSignatureKeyNotFoundException => "signing key not found",
+        SecurityTokenInvalidSignatureException => "invalid signature",
+        SecurityTokenMalformedException or ArgumentException => "malformed token",
+        _ => "invalid token",
+    };
+
+    public void Dispose() => _ownedHttpClient?.Dispose();
+}

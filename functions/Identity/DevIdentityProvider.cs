@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HsmVault.Identity;
+
+/// <summary>
+/// A minimal OAuth 2.0 / OpenID Connect issuer for standalone mode: client-credentials tokens in the shape of
+/// Entra ID v2 access tokens, signed with <see cref="DevSigningKey"/>. Never use it in Azure.
+/// </summary>
+public sealed class DevIdentityProvider
+{
+    private const string DefaultScopeSuffix = "/.default";
+
+    private readonly AuthOptions _auth;
+    private readonly DevIdentityOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public DevIdentityProvider(
+        IOptions<AuthOptions> auth,
+        IOptions<DevIdentityOptions> options,
+        DevSigningKey signingKey,
+        ILogger<DevIdentityProvider>? logger = null,
+        TimeProvider? time = null)
+    {
+        _auth = auth.Value;
+        _options = options.Value;
+        SigningKey = signingKey;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public DevSigningKey SigningKey { get; }
+
+    /// <summary>The issuer base URL (the host's https base URL), without a trailing slash.</summary>
+    public string Authority =>
+        _auth.NormalizedAuthority is { Length: > 0 } authority
+            ? authority
+            : throw new InvalidOperationException($"{AuthOptions.SectionName}:Authority must be set to the host's base URL before the development identity provider is used.");
+
+    public string IssuerFor(string tenant) => $"{Authority}/{tenant}/v2.0";
+
+    /// <summary>Tenants this provider serves: the configured tenant and every principal's tenant.</summary>
+    public bool IsKnownTenant(string tenant) =>
+        string.Equals(tenant, _auth.TenantId, StringComparison.OrdinalIgnoreCase) ||
+        _options.Principals.Any(p => string.Equals(p.TenantId, tenant, StringComparison.OrdinalIgnoreCase));
+
+    public JsonObject GetOpenIdConfiguration(string tenant)
+    {
+        var baseUrl = $"{Authority}/{tenant}";
+        return new JsonObject
+        {
+            ["issuer"] = IssuerFor(tenant),
+            ["authorization_endpoint"] = $"{baseUrl}/oauth2/v2.0/authorize",
+            ["token_endpoint"] = $"{baseUrl}/oauth2/v2.0/token",
+            ["jwks_uri"] = $"{baseUrl}/discovery/v2.0/keys",
+            ["response_types_supported"] = new JsonArray("code", "id_token", "code id_token", "token id_token", "token"),
+            ["subject_types_supported"] = new JsonArray("pairwise"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
+            ["grant_types_supported"] = new JsonArray("client_credentials"),
+            ["scopes_supported"] = new JsonArray("openid"),
+            ["tenant_region_scope"] = null,
+        };
+    }
+
+    public JsonObject GetJsonWebKeySet() => new()
+    {
+        ["keys"] = new JsonArray(new JsonObject
+        {
+            ["kty"] = "RSA",
+            ["use"] = "sig",
+            ["alg"] = "RS256",
+            ["kid"] = SigningKey.KeyId,
+            ["n"] = SigningKey.Modulus,
+            ["e"] = SigningKey.Exponent,
+        }),
+    };
+
+    /// <summary>Handles a token request (client_credentials only). Returns the HTTP status and the JSON body.</summary>
+    public DevTokenResponse RequestToken(string tenant, string? grantType, string? clientId, string? clientSecret, string? scope)
+    {
+        if (!string.Equals(grantType, "client_credentials", StringComparison.Ordinal))
+            return DevTokenResponse.Error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+
+        if (!IsKnownTenant(tenant))
+            return DevTokenResponse.Error(400, "invalid_request", "Unknown tenant.");
+
+        var principal = Authenticate(clientId, clientSecret);
+        if (principal is null)
+        {
+            _logger.LogInformation("Development token request rejected for client {ClientId}: invalid client credentials", clientId);
+            return DevTokenResponse.Error(401, "invalid_client", "Invalid client credentials.");
+        }
+
+        var principalTenant = string.IsNullOrEmpty(principal.TenantId) ? _auth.TenantId : principal.TenantId;
+        if (!string.Equals(principalTenant, tenant, StringComparison.OrdinalIgnoreCase))
+            return DevTokenResponse.Error(400, "invalid_request", "The client does not belong to this tenant.");
+
+        if (string.IsNullOrWhiteSpace(scope) || !scope.EndsWith(DefaultScopeSuffix, StringComparison.Ordinal) ||
+            scope.Contains(' ') || scope.Length == DefaultScopeSuffix.Length)
+            return DevTokenResponse.Error(400, "invalid_scope", "scope must be a single '<resource>/.default' value.");
+
+        var audience = scope[..^DefaultScopeSuffix.Length];
+        var lifetime = _options.TokenLifetime;
+        var token = CreateAccessToken(principal, principalTenant, audience, lifetime);
+        _logger.LogInformation("Issued development token for client {ClientId} (oid {ObjectId}), audience {Audience}", principal.ClientId, principal.ObjectId, audience);
+
+        return new DevTokenResponse(200, new JsonObject
+        {
+            ["token_type"] = "Bearer",
+            ["expires_in"] = (long)lifetime.TotalSeconds - 1,
+            ["ext_expires_in"] = (long)lifetime.TotalSeconds - 1,
+            ["access_token"] = token,
+        });
+    }
+
+    private string CreateAccessToken(DevPrincipal principal, string tenant, string audience, TimeSpan lifetime)
+    {
+        var now = _time.GetUtcNow();
+        var claims = new Dictionary<string, object>
+        {
+            ["tid"] = tenant,
+            ["oid"] = principal.ObjectId,
+            ["sub"] = principal.ObjectId,
+            ["appid"] = principal.ClientId,
+            ["azp"] = principal.ClientId,
+            ["idtyp"] = "app",
+            ["ver"] = "2.0",
+        };
+        if (principal.Roles.Count > 0)
+            claims["roles"] = principal.Roles.ToArray();
+
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = IssuerFor(tenant),
+            Audience = audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = now.Add(lifetime).UtcDateTime,
+            Claims = claims,
+            SigningCredentials = SigningKey.SigningCredentials,
+        });
+    }
+
+    private DevPrincipal? Authenticate(string? clientId, string? clientSecret)
+    {
+        var principal = string.IsNullOrEmpty(clientId)
+            ? null
+            : _options.Principals.FirstOrDefault(p => string.Equals(p.ClientId, clientId, StringComparison.Ordinal));
+
+        // Compare fixed-length hashes in constant time, also for unknown clients, so timing reveals neither
+        // the secret's length nor whether the client exists.
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(principal?.ClientSecret ?? "\0unknown-client"));
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(clientSecret ?? ""));
+        var matches = CryptographicOperations.FixedTimeEquals(expected, presented);
+        return principal is not null && matches && clientSecret is { Length: > 0 } ? principal : null;
+    }
+}
+
+/// <summary>Status code and JSON body of a token endpoint response.</summary>
+public sealed record DevTokenResponse(int StatusCode, JsonObject Body)
+{
+    public static DevTokenResponse Error(int statusCode, string error, string description) =>
+        new(statusCode, new JsonObject { ["error"] = error, ["error_description"] = description });
+}
