@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using HsmVault.Identity;
 using HsmVault.Pipeline;
 using HsmVault.Vaults;
@@ -41,8 +42,11 @@ public static class StandaloneHost
             kestrel.ListenLocalhost(options.Port, listen => listen.UseHttps(certificate.Certificate));
         });
         builder.Services.AddHsmVault(config);
-        builder.Services.AddSingleton(new StandaloneCertificate(certificate.Certificate));
-        if (devIdentity) builder.Services.AddDevIdentityProvider(config, dataDirectory);
+        if (devIdentity)
+        {
+            builder.Services.AddDevIdentityProvider(config, dataDirectory);
+            builder.Services.AddKeyedSingleton(BearerTokenValidator.MetadataHttpClientKey, (_, _) => PinnedClient(certificate.Certificate));
+        }
 
         var app = builder.Build();
         if (devIdentity) app.MapDevIdentityProvider();
@@ -59,6 +63,12 @@ public static class StandaloneHost
         await app.RunAsync();
     }
 
+    /// <summary>A client for this host's own OpenID metadata: trusts exactly this host's certificate and nothing else.</summary>
+    private static HttpClient PinnedClient(X509Certificate2 certificate) => new(new SocketsHttpHandler
+    {
+        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
+    }) { Timeout = TimeSpan.FromSeconds(10) };
+
     private static List<string> CertificateNames(StandaloneOptions options, VaultOptions vaults)
     {
         var names = new List<string> { "localhost", vaults.DnsSuffix, "*." + vaults.DnsSuffix };
@@ -66,6 +76,3 @@ public static class StandaloneHost
         return names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 }
-
-/// <summary>The standalone host's own TLS certificate, which its in-process clients (OpenID metadata) pin.</summary>
-public sealed record StandaloneCertificate(System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate);

@@ -16,6 +16,8 @@ public sealed class VaultResult(HttpStatusCode status, object? body, IReadOnlyDi
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         PropertyNamingPolicy = null,
+        // Responses are application/json, never embedded in HTML: no need to escape quotes and the like.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public HttpStatusCode Status { get; } = status;
