@@ -35,6 +35,10 @@ public sealed class BearerTokenValidator : IDisposable
     private readonly JsonWebTokenHandler _handler;
     private readonly HttpClient? _ownedHttpClient;
     private readonly ILogger _logger;
+    private long _lastRefreshRequestTicks;
+
+    /// <summary>How long a request that triggered a metadata refresh (unknown kid) waits for it.</summary>
+    private static readonly TimeSpan RefreshWait = TimeSpan.FromSeconds(5);
 
     /// <param name="options">Validated options; <see cref="AuthOptions.Authority"/> must already be set.</param>
     /// <param name="metadataHttpClient">Client for metadata and JWKS requests; a default client when null. Not disposed by this class.</param>
@@ -135,22 +139,10 @@ public sealed class BearerTokenValidator : IDisposable
 
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // Keys may have rolled over: ask for fresh metadata once (the manager throttles refreshes).
-            _metadata.RequestRefresh();
-            try
-            {
-                var refreshed = await _metadata.GetConfigurationAsync(ct).ConfigureAwait(false);
-                if (!ReferenceEquals(refreshed, configuration))
-                    result = await ValidateAgainstAsync(jwt, refreshed).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                _logger.LogWarning("Could not refresh identity metadata from {MetadataAddress}: {Reason}", MetadataAddress, ex.Message);
-            }
+            // Keys may have rolled over: ask for fresh metadata once and retry with it.
+            var refreshed = await RefreshAfterUnknownKeyAsync(configuration, ct).ConfigureAwait(false);
+            if (refreshed is not null)
+                result = await ValidateAgainstAsync(jwt, refreshed).ConfigureAwait(false);
         }
 
         if (!result.IsValid)
@@ -161,6 +153,50 @@ public sealed class BearerTokenValidator : IDisposable
         }
 
         return MapCaller((JsonWebToken)result.SecurityToken);
+    }
+
+    /// <summary>
+    /// Requests a metadata refresh and waits (bounded) for it. The ConfigurationManager refreshes in the background
+    /// and honours a request at most once per <see cref="BaseConfigurationManager.RefreshInterval"/>, so only the
+    /// request that actually triggers a refresh waits; others fail fast with the cached keys.
+    /// </summary>
+    private async Task<OpenIdConnectConfiguration?> RefreshAfterUnknownKeyAsync(OpenIdConnectConfiguration stale, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        var last = Interlocked.Read(ref _lastRefreshRequestTicks);
+        var honoured = last == 0 || now - last >= _metadata.RefreshInterval.Ticks;
+        if (!honoured || Interlocked.CompareExchange(ref _lastRefreshRequestTicks, now, last) != last)
+            return null;
+
+        _metadata.RequestRefresh();
+        var deadline = DateTimeOffset.UtcNow + RefreshWait;
+        var delay = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            try
+            {
+                var current = await _metadata.GetConfigurationAsync(ct).ConfigureAwait(false);
+                if (!ReferenceEquals(current, stale))
+                    return current;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning("Could not refresh identity metadata from {MetadataAddress}: {Reason}", MetadataAddress, ex.Message);
+                return null;
+            }
+
+            if (DateTimeOffset.UtcNow + delay > deadline)
+            {
+                _logger.LogWarning("Identity metadata refresh from {MetadataAddress} did not finish within {Wait}", MetadataAddress, RefreshWait);
+                return null;
+            }
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
+        }
     }
 
     private Task<TokenValidationResult> ValidateAgainstAsync(JsonWebToken token, OpenIdConnectConfiguration configuration)

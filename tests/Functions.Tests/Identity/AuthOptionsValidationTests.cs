@@ -112,6 +112,20 @@ public sealed class AuthOptionsValidationTests
     }
 
     [Fact]
+    public async Task Dev_flag_cannot_be_switched_on_from_configuration()
+    {
+        using var host = BuildHost(new()
+        {
+            ["HsmVault:Auth:Authority"] = "https://login.microsoftonline.com",
+            ["HsmVault:Auth:TenantId"] = Tenant,
+            ["HsmVault:Auth:UsesDevelopmentIdentityProvider"] = "true",
+        }, dev: false);
+        await host.StartAsync();
+        Assert.False(host.Services.GetRequiredService<IOptions<AuthOptions>>().Value.UsesDevelopmentIdentityProvider);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Dev_principals_are_validated_without_echoing_secrets()
     {
         using var host = BuildHost(new()
