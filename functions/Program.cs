@@ -1,6 +1,8 @@
 using HsmVault;
 using HsmVault.Hosting;
+using HsmVault.Hsm;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 if (HostMode.UnderFunctionsHost(args))
 {
@@ -10,8 +12,17 @@ if (HostMode.UnderFunctionsHost(args))
         .ConfigureServices((context, services) => services.AddHsmVault(context.Configuration))
         .Build();
     await host.RunAsync();
+    return 0;
 }
-else
+
+try
 {
     await StandaloneHost.RunAsync(args);
+    return 0;
+}
+catch (Exception e) when (e is HsmException or OptionsValidationException or IOException)
+{
+    // A set-up problem (no HSM token, bad PIN, bad settings, port taken): say what, without a stack trace.
+    Console.Error.WriteLine($"HsmVault could not start: {e.Message}");
+    return 1;
 }

@@ -78,6 +78,8 @@ public sealed class VaultRequestPipeline(
     private async Task<CallerIdentity> AuthenticateAsync(HttpRequest request, Vault vault)
     {
         var outcome = await tokens.ValidateAsync(request.Headers.Authorization.ToString(), request.HttpContext.RequestAborted);
+        if (outcome.MetadataUnavailable)
+            throw VaultException.Unavailable("The identity provider's signing keys cannot be fetched right now.", TimeSpan.FromSeconds(5));
         if (outcome.Caller is not { } caller)
             throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized",
                 outcome.Error ?? "AKV10000: Request is missing a Bearer or PoP token.");
