@@ -52,8 +52,8 @@ internal static class CapabilityProbe
         {
             var prm = f.MechanismParamsFactory.CreateCkRsaPkcsOaepParams(
                 (ulong)CKM.CKM_SHA256, (ulong)CKG.CKG_MGF1_SHA256, (ulong)CKZ.CKZ_DATA_SPECIFIED, null);
-            using var mech = f.MechanismFactory.Create(CKM.CKM_RSA_PKCS_OAEP, prm);
-            var ct = s.Encrypt(mech, pub, [1, 2, 3]);
+            using var mech = new MechanismScope(f.MechanismFactory.Create(CKM.CKM_RSA_PKCS_OAEP, prm), prm);
+            var ct = s.Encrypt(mech.Value, pub, [1, 2, 3]);
             // Only trust it if the result is real OAEP-SHA256 (tokens have been seen to ignore hashAlg).
             return ct.Length == 128 && TryDecryptOaep256(rsa, ct);
         }

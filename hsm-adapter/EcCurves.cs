@@ -83,4 +83,37 @@ internal static class EcCurves
         dest.Clear();
         value.CopyTo(dest[(dest.Length - value.Length)..]);
     }
+
+    /// <summary>
+    /// Rejects an EC private key whose d is out of range or does not match (X, Y) before it becomes a token object;
+    /// tokens such as SoftHSM accept inconsistent material silently.
+    /// </summary>
+    public static void Validate(HsmCurve curve, byte[] d, byte[] x, byte[] y)
+    {
+        var curveParams = curve switch
+        {
+            HsmCurve.P256 => System.Security.Cryptography.ECCurve.NamedCurves.nistP256,
+            HsmCurve.P384 => System.Security.Cryptography.ECCurve.NamedCurves.nistP384,
+            HsmCurve.P521 => System.Security.Cryptography.ECCurve.NamedCurves.nistP521,
+            _ => System.Security.Cryptography.ECCurve.CreateFromValue("1.3.132.0.10"),
+        };
+        int n = FieldBytes(curve);
+        byte[] px = new byte[n], py = new byte[n];
+        PadInto(x, px);
+        PadInto(y, py);
+        try
+        {
+            using var ec = System.Security.Cryptography.ECDsa.Create();
+            ec.ImportParameters(new System.Security.Cryptography.ECParameters
+            {
+                Curve = curveParams,
+                D = d,
+                Q = new System.Security.Cryptography.ECPoint { X = px, Y = py },
+            });
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            throw new HsmException(HsmErrorKind.InvalidInput, "EC private key is not a valid key on the given curve");
+        }
+    }
 }

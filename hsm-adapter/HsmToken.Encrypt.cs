@@ -37,7 +37,7 @@ public sealed partial class HsmToken
             if (plaintext.Length > max)
                 throw new HsmException(HsmErrorKind.InvalidInput, $"Plaintext too long: at most {max} bytes for this key and padding");
             using var mech = RsaMechanism(padding);
-            return s.Encrypt(mech, k.Handle, plaintext);
+            return s.Encrypt(mech.Value, k.Handle, plaintext);
         });
     }
 
@@ -59,7 +59,7 @@ public sealed partial class HsmToken
                     finally { CryptographicOperations.ZeroMemory(em); }
                 }
                 using var mech = RsaMechanism(padding);
-                return s.Decrypt(mech, k.Handle, ciphertext);
+                return s.Decrypt(mech.Value, k.Handle, ciphertext);
             }, decryptLike: true);
         }
         catch (HsmException e) when (e.Kind == HsmErrorKind.InvalidInput && e.InnerException is Pkcs11Exception)
@@ -68,13 +68,13 @@ public sealed partial class HsmToken
         }
     }
 
-    private IMechanism RsaMechanism(RsaPadding padding)
+    private MechanismScope RsaMechanism(RsaPadding padding)
     {
-        if (padding == RsaPadding.Pkcs1) return Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS);
+        if (padding == RsaPadding.Pkcs1) return new MechanismScope(Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS), null);
         var (h, mgf) = HashMechanisms(padding == RsaPadding.OaepSha1 ? HsmHash.Sha1 : padding == RsaPadding.OaepSha256
             ? HsmHash.Sha256 : throw new HsmException(HsmErrorKind.InvalidInput, "Unknown RSA padding"));
         var prm = Factories.MechanismParamsFactory.CreateCkRsaPkcsOaepParams((ulong)h, (ulong)mgf, (ulong)CKZ.CKZ_DATA_SPECIFIED, null);
-        return Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_OAEP, prm);
+        return new MechanismScope(Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_OAEP, prm), prm);
     }
 
     public AesGcmCiphertext EncryptAesGcm(HsmKeyId id, byte[] iv, byte[] plaintext, byte[]? aad)
@@ -85,7 +85,7 @@ public sealed partial class HsmToken
         {
             RequireType(k, CKK.CKK_AES);
             using var mech = GcmMechanism(iv, aad);
-            return s.Encrypt(mech, k.Handle, plaintext);
+            return s.Encrypt(mech.Value, k.Handle, plaintext);
         });
         if (output.Length != plaintext.Length + GcmTagBytes)
             throw new HsmException(HsmErrorKind.Unavailable, "Token returned an unexpected AES-GCM output length");
@@ -105,7 +105,7 @@ public sealed partial class HsmToken
         {
             RequireType(k, CKK.CKK_AES);
             using var mech = GcmMechanism(iv, aad);
-            return s.Decrypt(mech, k.Handle, input);
+            return s.Decrypt(mech.Value, k.Handle, input);
         }, decryptLike: true));
     }
 
@@ -165,11 +165,11 @@ public sealed partial class HsmToken
         }, decryptLike: true));
     }
 
-    private IMechanism GcmMechanism(byte[] iv, byte[]? aad)
+    private MechanismScope GcmMechanism(byte[] iv, byte[]? aad)
     {
         var prm = Factories.MechanismParamsFactory.CreateCkGcmParams(iv, (ulong)iv.Length * 8,
             aad is { Length: > 0 } ? aad : null, GcmTagBytes * 8);
-        return Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, prm);
+        return new MechanismScope(Factories.MechanismFactory.Create(CKM.CKM_AES_GCM, prm), prm);
     }
 
     private static void CheckGcmIv(byte[]? iv)

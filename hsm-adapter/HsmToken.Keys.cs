@@ -78,6 +78,7 @@ public sealed partial class HsmToken
             throw new HsmException(HsmErrorKind.Unsupported, "This token does not support secp256k1");
         var d = new byte[EcCurves.FieldBytes(key.Curve)];
         EcCurves.PadInto(key.D, d);
+        EcCurves.Validate(key.Curve, d, key.X, key.Y);
         var ckaId = KeyTemplates.NewCkaId();
         var id = ToKeyId(ckaId);
         try

@@ -24,7 +24,7 @@ public sealed partial class HsmToken
         {
             RequireType(k, CKK.CKK_RSA);
             using var mech = PssMechanism(hash);
-            return s.Sign(mech, k.Handle, digest);
+            return s.Sign(mech.Value, k.Handle, digest);
         });
     }
 
@@ -54,7 +54,7 @@ public sealed partial class HsmToken
         {
             RequireType(k, CKK.CKK_RSA);
             using var mech = PssMechanism(hash);
-            return Verify(s, mech, k, digest, signature);
+            return Verify(s, mech.Value, k, digest, signature);
         });
     }
 
@@ -83,11 +83,11 @@ public sealed partial class HsmToken
         }
     }
 
-    private IMechanism PssMechanism(HsmHash hash)
+    private MechanismScope PssMechanism(HsmHash hash)
     {
         var (h, mgf) = HashMechanisms(hash);
         var prm = Factories.MechanismParamsFactory.CreateCkRsaPkcsPssParams((ulong)h, (ulong)mgf, (ulong)DigestInfo.Length(hash));
-        return Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_PSS, prm);
+        return new MechanismScope(Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_PSS, prm), prm);
     }
 
     internal static (CKM Hash, CKG Mgf) HashMechanisms(HsmHash hash) => hash switch
