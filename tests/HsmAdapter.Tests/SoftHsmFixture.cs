@@ -45,7 +45,7 @@ public sealed class SoftHsmFixture : IDisposable
         if (string.IsNullOrEmpty(conf) || !File.Exists(conf))
             throw new InvalidOperationException(
                 "SOFTHSM2_CONF is not set (or the file is missing). Run the tests via `bash tests/run.sh` or " +
-                "`bash tests/HsmAdapter.Tests/run-tests.sh`, or export SOFTHSM2_CONF pointing at a softhsm2.conf whose " +
+                "`bash tests/run.sh`, or export SOFTHSM2_CONF pointing at a softhsm2.conf whose " +
                 "directories.tokendir is writable.");
 
         Label = "adapter-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
