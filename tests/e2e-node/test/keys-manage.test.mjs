@@ -98,7 +98,11 @@ describe('manage keys', () => {
     const r = await signRaw(name, key.properties.version);
     assert.ok(r.status === 400 || r.status === 403, `expected 400/403, got ${show(r)}`);
     assert.match(r.json?.error?.code ?? '', /^(Forbidden|BadParameter)$/, show(r));
+  });
 
+  it('key_ops can be widened by updateKeyProperties, as in Key Vault', async () => {
+    const name = uniqueName('widen');
+    const key = await client.createEcKey(name, { curve: 'P-256', keyOps: ['verify'] });
     const widened = await client.updateKeyProperties(name, key.properties.version, { keyOps: ['sign', 'verify'] });
     assert.deepEqual([...widened.keyOperations].sort(), ['sign', 'verify']);
     const ok = await signRaw(name, key.properties.version);
