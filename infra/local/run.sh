@@ -34,6 +34,9 @@ else
   started_azurite=1
 fi
 
-echo "run: SOFTHSM2_CONF=$SOFTHSM2_CONF; starting the standalone host (dotnet run)" >&2
+# Not `dotnet run`: for a Functions project it launches Azure Functions Core Tools, which cannot be installed here.
+echo "run: building the Function App (Release)" >&2
+dotnet build functions -c Release -nologo -v quiet -clp:ErrorsOnly
+echo "run: SOFTHSM2_CONF=$SOFTHSM2_CONF; starting the standalone host" >&2
 # Not exec: the EXIT trap must still stop Azurite when the host ends.
-dotnet run --project functions -c Release
+dotnet functions/bin/Release/net10.0/HsmVault.Functions.dll
