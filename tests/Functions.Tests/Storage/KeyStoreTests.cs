@@ -121,7 +121,7 @@ public sealed class KeyStoreTests(StorageFixture storage) : IClassFixture<Storag
 
     [Theory]
     [InlineData(4)]
-    [InlineData(12)] // more writers than AddVersionAsync has attempts (5, no backoff): fails today with a raw 412
+    [InlineData(32)] // more writers than AddVersionAsync has attempts (5, no backoff): fails today with a raw 412
     public async Task Concurrent_new_versions_all_succeed_and_one_is_current(int writers)
     {
         var name = $"contended-{writers}";
