@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using Azure;
 using HsmVault.Hsm;
 using HsmVault.Pipeline;
@@ -8,16 +7,10 @@ using Polly.Timeout;
 
 namespace HsmVault.Tests.Unit;
 
-/// <summary>
-/// VaultRequestPipeline.ToVaultException is internal and the functions assembly grants no InternalsVisibleTo,
-/// so the exception → Key Vault error table is reached through reflection.
-/// </summary>
+/// <summary>The exception → Key Vault error table of VaultRequestPipeline.</summary>
 public sealed class ErrorMappingTests
 {
-    private static readonly MethodInfo Map = typeof(VaultRequestPipeline).GetMethod("ToVaultException", BindingFlags.NonPublic | BindingFlags.Static)
-        ?? throw new InvalidOperationException("VaultRequestPipeline.ToVaultException(Exception) not found");
-
-    private static VaultException? ToVaultException(Exception e) => (VaultException?)Map.Invoke(null, [e]);
+    private static VaultException? ToVaultException(Exception e) => VaultRequestPipeline.ToVaultException(e);
 
     [Fact]
     public void VaultException_passes_through_unchanged()
