@@ -11,7 +11,7 @@ namespace HsmVault.Audit;
 /// Takes audit records off the request path and writes them to Table storage in batches (one transaction per
 /// partition, at most 100 rows). A clean shutdown drains the queue; a storage outage is retried, not dropped.
 /// </summary>
-public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : BackgroundService
+public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : IHostedService
 {
     private const int MaxBatch = 100;
     private const int Capacity = 100_000;
@@ -28,17 +28,25 @@ public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : Backgrou
 
     public ValueTask WriteAsync(AuditRecord record, CancellationToken ct = default) => _queue.Writer.WriteAsync(record, ct);
 
-    /// <summary>Stops taking records and waits until every queued record is stored.</summary>
-    public override async Task StopAsync(CancellationToken ct)
+    private Task _writer = Task.CompletedTask;
+
+    // Not a BackgroundService: its stop cancels a loop that has not started yet, which would drop the queue.
+    public Task StartAsync(CancellationToken ct)
     {
-        _queue.Writer.TryComplete();
-        await base.StopAsync(ct);
+        _writer = Task.Run(DrainAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Stops taking records and waits until every queued record is stored (or the host's stop timeout).</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        _queue.Writer.TryComplete();
+        await _writer.WaitAsync(ct);
+    }
+
+    private async Task DrainAsync()
     {
         var batch = new List<AuditRecord>(MaxBatch);
-        // Not bound to stoppingToken: after StopAsync completes the writer, the loop drains what is left and ends.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record)) batch.Add(record);

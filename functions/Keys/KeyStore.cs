@@ -10,6 +10,8 @@ namespace HsmVault.Keys;
 public sealed class KeyStore(Tables tables, ResiliencePipelines resilience)
 {
     private const int MaxAttempts = 12;
+    // New versions of one key are serialised within this instance, so ETag retries are needed only across instances.
+    private readonly SemaphoreSlim[] _versionLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private TableClient Table => tables.Keys;
 
     public async Task<KeyEntity?> FindAsync(string vault, string name, string? version, CancellationToken ct)
@@ -22,6 +24,20 @@ public sealed class KeyStore(Tables tables, ResiliencePipelines resilience)
 
     /// <summary>Stores a new version and makes it current, atomically; retries if another instance moved "current" meanwhile.</summary>
     public async Task AddVersionAsync(KeyEntity version, CancellationToken ct)
+    {
+        var gate = _versionLocks[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode($"{version.PartitionKey}/{version.Name}") % _versionLocks.Length)];
+        await gate.WaitAsync(ct);
+        try
+        {
+            await AddVersionUnlockedAsync(version, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task AddVersionUnlockedAsync(KeyEntity version, CancellationToken ct)
     {
         version.RowKey = KeyEntity.VersionRowKey(version.Name, version.Version);
         for (var attempt = 1; ; attempt++)
