@@ -63,6 +63,13 @@ export function buildBicep() {
   }
 }
 
+/** The ARM template built from main.bicep; throws when infra/bicep did not build. */
+export function mainTemplate() {
+  const { templates, output } = buildBicep();
+  if (!templates["main.json"]) throw new Error(`infra/bicep/main.bicep did not build:\n${output}`);
+  return templates["main.json"];
+}
+
 /** Lines of Bicep output that are diagnostics (warnings, errors, infos). */
 export const bicepDiagnostics = (output) => output.split("\n").filter((l) => /: (Error|Warning|Info) /.test(l));
 

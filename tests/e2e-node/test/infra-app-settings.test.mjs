@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  appConfiguration, appSettingsList, bicepAppSettingNames, buildBicep, findArmResource, sampleSettings,
+  appConfiguration, appSettingsList, bicepAppSettingNames, findArmResource, mainTemplate, sampleSettings,
   terraformModule, terraformResources, whyNotRead,
 } from "../lib/infra.mjs";
 
@@ -40,7 +40,7 @@ test("infra/app-settings.json: every setting of local.settings.sample.json is de
 });
 
 test("infra/bicep: the Function App's app settings are exactly infra/app-settings.json", () => {
-  assert.deepEqual(sorted(bicepAppSettingNames(buildBicep().templates["main.json"])), sorted(listed));
+  assert.deepEqual(sorted(bicepAppSettingNames(mainTemplate())), sorted(listed));
 });
 
 test("infra/terraform: the Function App's app settings are exactly infra/app-settings.json", async () => {
@@ -61,7 +61,7 @@ test("infra/terraform: the Function App's app settings are exactly infra/app-set
 });
 
 test("infra: optional settings are optional in both, and the HSM PIN is a Key Vault reference in both", async () => {
-  const { template } = findArmResource(buildBicep().templates["main.json"], "Microsoft.Web/sites");
+  const { template } = findArmResource(mainTemplate(), "Microsoft.Web/sites");
   const optional = sorted(list.settings.filter((s) => s.optional).map((s) => s.name));
   assert.deepEqual(sorted(template.variables.optionalSettings.map((s) => s.name)), optional);
   const locals = (await terraformModule("modules/function_app")).locals;
@@ -75,7 +75,7 @@ test("infra: optional settings are optional in both, and the HSM PIN is a Key Va
 });
 
 test("infra: the runtime reaches storage with the managed identity in both", async () => {
-  const { template } = findArmResource(buildBicep().templates["main.json"], "Microsoft.Web/sites");
+  const { template } = findArmResource(mainTemplate(), "Microsoft.Web/sites");
   const bicepValue = (n) => template.variables.baseSettings.find((x) => x.name === n)?.value;
   assert.equal(bicepValue("AzureWebJobsStorage__credential"), "managedidentity");
   assert.equal(bicepValue("AzureWebJobsStorage"), undefined);

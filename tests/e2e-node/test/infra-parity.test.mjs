@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
-  bicepDir, buildBicep, camelToSnake, filesUnder, findArmResource, terraformDir, terraformModule, terraformResources, walkArm,
+  bicepDir, camelToSnake, mainTemplate, filesUnder, findArmResource, terraformDir, terraformModule, terraformResources, walkArm,
 } from "../lib/infra.mjs";
 
 // Inputs only one tool has, and why.
@@ -36,7 +36,7 @@ const ROLES = {
   "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
 };
 
-const main = () => buildBicep().templates["main.json"];
+const main = mainTemplate;
 const sorted = (a) => [...a].sort();
 
 test("infra parity: Bicep parameters and Terraform variables are the same inputs", async () => {
