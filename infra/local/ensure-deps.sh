@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a local run or test run needs, idempotently; fails loudly with a hint otherwise.
-# Usage: ensure-deps.sh [--tests]   (--tests also installs tests/e2e-node dependencies)
+# Usage: ensure-deps.sh [--tests]   (--tests also installs tests/e2e-node dependencies, among them the HCL
+# parser @cdktf/hcl2json, and the Bicep CLI under .local/tools for the infra checks)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,7 +50,42 @@ npm_install() {
   touch "$marker"
 }
 
+# ensure_bicep: the Bicep CLI (NuGet package Azure.Bicep.CommandLine.linux-x64, a self-contained binary) under
+# .local/tools, restored through a throwaway project outside the repo (no central package management there).
+bicep_version=0.49.2
+bicep_bin="$repo/.local/tools/nuget/azure.bicep.commandline.linux-x64/$bicep_version/tools/bicep"
+ensure_bicep() {
+  if [ -x "$bicep_bin" ] && "$bicep_bin" --version >/dev/null 2>&1; then return 0; fi
+  [ "$(uname -m)" = x86_64 ] || die "the Bicep CLI package used here is linux-x64; on $(uname -m) install bicep yourself and set HSMVAULT_BICEP to its path."
+  log "installing the Bicep CLI $bicep_version (NuGet Azure.Bicep.CommandLine.linux-x64)"
+  local tmp
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/bicep-restore.XXXXXX")"
+  cat > "$tmp/restore.csproj" <<EOF_PROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageDownload Include="Azure.Bicep.CommandLine.linux-x64" Version="[$bicep_version]" />
+  </ItemGroup>
+</Project>
+EOF_PROJ
+  if ! dotnet restore "$tmp/restore.csproj" --packages "$repo/.local/tools/nuget" -nologo >"$tmp/restore.log" 2>&1; then
+    cat "$tmp/restore.log" >&2
+    rm -rf "$tmp"
+    die "could not restore NuGet package Azure.Bicep.CommandLine.linux-x64 $bicep_version; check that the NuGet feed is reachable ('dotnet nuget list source')."
+  fi
+  rm -rf "$tmp"
+  [ -e "$bicep_bin" ] || die "the Bicep package restored but $bicep_bin is missing."
+  chmod +x "$bicep_bin"
+  "$bicep_bin" --version >/dev/null 2>&1 || die "$bicep_bin does not run (the .NET single-file binary needs libicu: 'apt-get install libicu72')."
+}
+
 npm_install "$here" node_modules/.bin/azurite-table
 if [ "${1:-}" = "--tests" ]; then
-  npm_install "$repo/tests/e2e-node" node_modules/@azure/keyvault-keys/package.json
+  npm_install "$repo/tests/e2e-node" node_modules/@cdktf/hcl2json/package.json
+  [ -e "$repo/tests/e2e-node/node_modules/@azure/keyvault-keys/package.json" ] \
+    || die "tests/e2e-node: @azure/keyvault-keys missing after npm ci."
+  ensure_bicep
 fi
