@@ -5,6 +5,13 @@ public sealed class StorageOptions
     public const string Section = "HsmVault:Storage";
     /// <summary>Azure Table storage connection string; <c>UseDevelopmentStorage=true</c> means Azurite on loopback.</summary>
     public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+    /// <summary>
+    /// Table service endpoint (e.g. https://account.table.core.windows.net) reached with a managed identity; when set it
+    /// wins over <see cref="ConnectionString"/>, so a deployment needs no account key.
+    /// </summary>
+    public string? TableEndpoint { get; set; }
+    /// <summary>Client id of the user-assigned managed identity used with <see cref="TableEndpoint"/>; empty = system-assigned.</summary>
+    public string? ManagedIdentityClientId { get; set; }
     /// <summary>Prefix of every table name, so several deployments (or test runs) can share one account.</summary>
     public string TablePrefix { get; set; } = "hsmvault";
     /// <summary>Time budget of one storage call, retries included.</summary>

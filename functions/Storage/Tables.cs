@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Identity;
 using Microsoft.Extensions.Options;
 
 namespace HsmVault.Storage;
@@ -15,12 +16,19 @@ public sealed class Tables
         clientOptions.Retry.MaxRetries = 0;
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         clientOptions.Retry.Mode = RetryMode.Fixed;
-        var service = new TableServiceClient(o.ConnectionString, clientOptions);
+        var service = string.IsNullOrEmpty(o.TableEndpoint)
+            ? new TableServiceClient(o.ConnectionString, clientOptions)
+            : new TableServiceClient(new Uri(o.TableEndpoint), ManagedIdentity(o.ManagedIdentityClientId), clientOptions);
         Vaults = service.GetTableClient(o.TablePrefix + "vaults");
         Policies = service.GetTableClient(o.TablePrefix + "policies");
         Keys = service.GetTableClient(o.TablePrefix + "keys");
         Audit = service.GetTableClient(o.TablePrefix + "audit");
     }
+
+    private static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
+        string.IsNullOrEmpty(clientId)
+            ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
 
     public TableClient Vaults { get; }
     public TableClient Policies { get; }
