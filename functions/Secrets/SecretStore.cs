@@ -19,7 +19,13 @@ public sealed class SecretStore(Tables tables, ResiliencePipelines resilience)
         return row.HasValue ? row.Value : null;
     }
 
-    /// <summary>Stores a new version and makes it current, atomically; retries if another instance moved "current" meanwhile.</summary>
+    /// <summary>How often a new version retries when other writers keep moving "current" (each round, one writer wins).</summary>
+    private const int MaxAddAttempts = 40;
+
+    /// <summary>
+    /// Stores a new version and makes it current, atomically. When other instances move "current" meanwhile it retries
+    /// with jittered backoff; if contention outlasts the retries the caller gets 409 Conflict, never a half-written secret.
+    /// </summary>
     public async Task AddVersionAsync(SecretEntity version, CancellationToken ct)
     {
         version.RowKey = SecretEntity.VersionRowKey(version.Name, version.Version);
@@ -40,8 +46,12 @@ public sealed class SecretStore(Tables tables, ResiliencePipelines resilience)
                 await resilience.StorageWrite.ExecuteAsync(async t => await Table.SubmitTransactionAsync(actions, t), ct);
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
+                if (attempt == MaxAddAttempts)
+                    throw new VaultException(System.Net.HttpStatusCode.Conflict, "Conflict",
+                        "Too many concurrent requests are setting this secret; retry the request.");
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * Math.Min(attempt, 10))), ct);
             }
         }
     }
