@@ -52,6 +52,21 @@ public sealed class SecretClientCompatibilityTests
     }
 
     [Fact]
+    public async Task Concurrent_sets_of_one_secret_all_succeed_as_separate_versions()
+    {
+        var name = SecretClients.UniqueName("net-concurrent");
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _client.SetSecretAsync(name, $"writer-{i}")));
+        var versions = results.Select(r => r.Value.Properties.Version).ToHashSet();
+        Assert.Equal(8, versions.Count);
+        var listed = new List<string>();
+        await foreach (var p in _client.GetPropertiesOfSecretVersionsAsync(name)) listed.Add(p.Version);
+        Assert.Equal(versions.Order(), listed.Order());
+        var latest = (await _client.GetSecretAsync(name)).Value;
+        Assert.Contains(latest.Properties.Version, versions);
+        Assert.Equal(results.Single(r => r.Value.Properties.Version == latest.Properties.Version).Value.Value, latest.Value);
+    }
+
+    [Fact]
     public async Task List_follows_nextLink_and_never_carries_values()
     {
         var prefix = SecretClients.UniqueName("net-list");
