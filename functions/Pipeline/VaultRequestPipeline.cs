@@ -48,6 +48,7 @@ public sealed class VaultRequestPipeline(
             caller = await AuthenticateAsync(request, vault);
             if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
             await policies.DemandAsync(vault.Name, caller, operation.Scope, operation.Permission, request.HttpContext.RequestAborted);
+            if (audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", TimeSpan.FromSeconds(5));
             context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
         }

@@ -6,9 +6,10 @@ const b64u = (b) => Buffer.from(b).toString('base64url');
 /** SDK JsonWebKey (Uint8Array fields, kty like 'RSA-HSM') -> JWK that node:crypto imports. */
 export function publicKeyFromSdkJwk(k) {
   const kty = k.kty.replace(/-HSM$/, '');
+  // Key Vault calls secp256k1 'P-256K'; node:crypto's JWK import wants 'secp256k1'.
   const jwk = kty === 'RSA'
     ? { kty, n: b64u(k.n), e: b64u(k.e) }
-    : { kty, crv: k.crv, x: b64u(k.x), y: b64u(k.y) };
+    : { kty, crv: k.crv === 'P-256K' ? 'secp256k1' : k.crv, x: b64u(k.x), y: b64u(k.y) };
   return crypto.createPublicKey({ key: jwk, format: 'jwk' });
 }
 

@@ -41,7 +41,9 @@ export function parseTap(tap) {
     let yaml = '';
     for (let j = i + 1; j < lines.length && /^ *(---|\.\.\.|\w+:|  )/.test(lines[j]) && !/^ *(not )?ok \d/.test(lines[j]); j++) yaml += lines[j] + '\n';
     if (/failureType: 'subtestsFailed'/.test(yaml)) continue; // the failing leaves are listed themselves
-    const error = yaml.match(/^ *error: (.*)$/m)?.[1] ?? '';
+    // error: is either one line or a YAML block scalar (|-) whose text starts on the next line.
+    const m = yaml.match(/^ *error: (.*)\n(?: *(.*))?/m);
+    const error = m ? (m[1] === '|-' || m[1] === '|' ? (m[2] ?? '').trim() : m[1]) : '';
     failedNames.push([...stack.slice(0, depth), bad[2]].join(' > ') + (error ? ` -- ${error}` : ''));
   }
   return {
