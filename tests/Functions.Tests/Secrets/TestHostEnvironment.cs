@@ -1,6 +1,6 @@
 namespace HsmVault.Tests.Secrets;
 
-/// <summary>Settings tests/run.sh exports for the standalone host, Azurite and the SoftHSM2 token. Missing means a failed test, never a skip.</summary>
+/// <summary>Settings tests/run.sh exports for the standalone host, Azurite and the SoftHSM2 token (missing: a failed test, never a skip).</summary>
 public static class TestHostEnvironment
 {
     public const string TablePrefix = "e2e";
@@ -15,9 +15,5 @@ public static class TestHostEnvironment
     public static string TokenPin => Need("HSMVAULT_TEST_PIN");
     public static string SoftHsmConf => Need("SOFTHSM2_CONF");
 
-    private static string Need(string name) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException(Environment.GetEnvironmentVariable("HSMVAULT_TEST_HOST_ERROR")
-                ?? $"{name} is not set: run these tests through 'bash tests/run.sh' (it starts SoftHSM2, Azurite and the standalone host).");
+    private static string Need(string name) => TestEnvironment.Require(name);
 }
