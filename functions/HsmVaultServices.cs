@@ -6,6 +6,7 @@ using HsmVault.Identity;
 using HsmVault.Keys;
 using HsmVault.Pipeline;
 using HsmVault.Resilience;
+using HsmVault.Secrets;
 using HsmVault.Storage;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Configuration;
@@ -43,6 +44,11 @@ public static class HsmVaultServices
         services.AddSingleton<KeyMapper>();
         services.AddSingleton<KeyLifecycle>();
         services.AddSingleton<KeyCrypto>();
+
+        services.AddSingleton<SecretEncryptionKeys>();
+        services.AddSingleton<SecretCipher>();
+        services.AddSingleton<SecretStore>();
+        services.AddSingleton<SecretLifecycle>();
         return services;
     }
 }

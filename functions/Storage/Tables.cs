@@ -23,6 +23,8 @@ public sealed class Tables
         Policies = service.GetTableClient(o.TablePrefix + "policies");
         Keys = service.GetTableClient(o.TablePrefix + "keys");
         Audit = service.GetTableClient(o.TablePrefix + "audit");
+        Secrets = service.GetTableClient(o.TablePrefix + "secrets");
+        VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
     }
 
     private static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
@@ -34,10 +36,13 @@ public sealed class Tables
     public TableClient Policies { get; }
     public TableClient Keys { get; }
     public TableClient Audit { get; }
+    public TableClient Secrets { get; }
+    /// <summary>Each vault's own HSM keys (e.g. its secret-encryption key), one row per vault and purpose.</summary>
+    public TableClient VaultKeys { get; }
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Policies, Keys, Audit })
+        foreach (var table in new[] { Vaults, Policies, Keys, Audit, Secrets, VaultKeys })
             await table.CreateIfNotExistsAsync(ct);
     }
 }

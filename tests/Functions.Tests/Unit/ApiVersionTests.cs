@@ -14,6 +14,7 @@ public sealed class ApiVersionTests
     [InlineData("7.5")]
     [InlineData("7.6")]
     [InlineData("2025-07-01")]
+    [InlineData("2026-04-01")]
     public void Accepts_versions_current_sdks_send(string version)
     {
         Assert.Equal(version, ApiVersion.Require(version));

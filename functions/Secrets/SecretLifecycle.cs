@@ -1,0 +1,100 @@
+using System.Text;
+using HsmVault.Keys;
+using HsmVault.Pipeline;
+
+namespace HsmVault.Secrets;
+
+/// <summary>Set, read, list and update secrets. Values are sealed in the HSM before they reach Table storage.</summary>
+public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, TimeProvider clock)
+{
+    public async Task<SecretBundle> SetAsync(RequestContext ctx, string name, SecretSetParameters p)
+    {
+        KeyNames.Name(name);
+        var plaintext = SecretLimits.Value(p.Value);
+        var now = clock.GetUtcNow();
+        var entity = new SecretEntity
+        {
+            PartitionKey = ctx.Vault.Name, Name = name, Version = KeyNames.NewVersion(),
+            ContentType = SecretLimits.ContentType(p.ContentType),
+            Enabled = p.Attributes?.Enabled ?? true,
+            NotBefore = SecretLimits.Time(p.Attributes?.NotBefore, "nbf"), Expires = SecretLimits.Time(p.Attributes?.Expires, "exp"),
+            Created = now, Updated = now, Tags = SecretMapper.SerializeTags(SecretLimits.Tags(p.Tags)),
+        };
+        ctx.AuditObjectId = $"secrets/{name}/{entity.Version}";
+        try
+        {
+            await cipher.SealAsync(entity, ctx.Vault.Name, plaintext, ctx.Cancellation);
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+        await store.AddVersionAsync(entity, CancellationToken.None);
+        return SecretMapper.Bundle(ctx.Vault, entity, p.Value);
+    }
+
+    public async Task<SecretBundle> GetAsync(RequestContext ctx, string name, string? version)
+    {
+        var secret = await FindAsync(ctx, name, version);
+        if (!secret.Enabled)
+            throw VaultException.Forbidden("SecretDisabled", "Operation get is not allowed on a disabled secret.");
+        // As in Key Vault, nbf and exp do not block reads: a not-yet-valid or expired secret is still returned.
+        var plaintext = cipher.Open(secret, ctx.Vault.Name);
+        try
+        {
+            return SecretMapper.Bundle(ctx.Vault, secret, Encoding.UTF8.GetString(plaintext));
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
+
+    public async Task<SecretListResult> ListAsync(RequestContext ctx, string? name)
+    {
+        if (name is not null) KeyNames.Name(name);
+        var maxResults = Paging.MaxResults(ctx.Request);
+        var continuation = Paging.Continuation(ctx.Request);
+        var page = name is null
+            ? await store.ListCurrentAsync(ctx.Vault.Name, maxResults, continuation, ctx.Cancellation)
+            : await store.ListVersionsAsync(ctx.Vault.Name, name, maxResults, continuation, ctx.Cancellation);
+        if (name is not null && page.Values.Count == 0 && continuation is null)
+            throw NotFound(name, null);
+        if (name is not null) ctx.AuditObjectId = $"secrets/{name}";
+        var items = page.Values.Select(s => name is null ? SecretMapper.Item(ctx.Vault, s) : SecretMapper.VersionItem(ctx.Vault, s)).ToList();
+        var path = name is null ? "secrets" : $"secrets/{name}/versions";
+        return new SecretListResult(items, Paging.NextLink(ctx, path, maxResults, page.ContinuationToken));
+    }
+
+    public async Task<SecretBundle> UpdateAsync(RequestContext ctx, string name, string? version, SecretUpdateParameters p)
+    {
+        var contentType = SecretLimits.ContentType(p.ContentType);
+        var tags = SecretLimits.Tags(p.Tags);
+        var nbf = SecretLimits.Time(p.Attributes?.NotBefore, "nbf");
+        var exp = SecretLimits.Time(p.Attributes?.Expires, "exp");
+        var found = await FindAsync(ctx, name, version);
+        // Always update the version row itself (with its own ETag), never the current-version copy.
+        var secret = version is null ? await FindAsync(ctx, name, found.Version) : found;
+        if (contentType is not null) secret.ContentType = contentType;
+        if (p.Attributes?.Enabled is { } enabled) secret.Enabled = enabled;
+        if (nbf is not null) secret.NotBefore = nbf;
+        if (exp is not null) secret.Expires = exp;
+        if (tags is not null) secret.Tags = SecretMapper.SerializeTags(tags);
+        secret.Updated = clock.GetUtcNow();
+        await store.UpdateAsync(secret, ctx.Cancellation);
+        return SecretMapper.Bundle(ctx.Vault, secret, value: null);
+    }
+
+    private async Task<SecretEntity> FindAsync(RequestContext ctx, string name, string? version)
+    {
+        KeyNames.Name(name);
+        version = KeyNames.Version(version, "secret");
+        ctx.AuditObjectId = version is null ? $"secrets/{name}" : $"secrets/{name}/{version}";
+        var secret = await store.FindAsync(ctx.Vault.Name, name, version, ctx.Cancellation) ?? throw NotFound(name, version);
+        ctx.AuditObjectId = $"secrets/{secret.Name}/{secret.Version}";
+        return secret;
+    }
+
+    private static VaultException NotFound(string name, string? version) => VaultException.NotFound("SecretNotFound",
+        $"A secret with (name/id) {name}{(version is null ? "" : "/" + version)} was not found in this key vault.");
+}

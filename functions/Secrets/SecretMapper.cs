@@ -1,0 +1,35 @@
+using System.Text.Json;
+using HsmVault.Vaults;
+
+namespace HsmVault.Secrets;
+
+/// <summary>Maps stored secret rows to Key Vault wire shapes; ids are built from the vault's base URI.</summary>
+public static class SecretMapper
+{
+    public static string IdOf(Vault vault, SecretEntity secret) => $"{vault.BaseUri}secrets/{secret.Name}/{secret.Version}";
+
+    /// <summary>value is null for responses that must not carry it (update).</summary>
+    public static SecretBundle Bundle(Vault vault, SecretEntity secret, string? value) =>
+        new(value, IdOf(vault, secret), secret.ContentType, Attributes(secret), Tags(secret));
+
+    public static SecretItem Item(Vault vault, SecretEntity secret) =>
+        new($"{vault.BaseUri}secrets/{secret.Name}", Attributes(secret), Tags(secret), secret.ContentType);
+
+    public static SecretItem VersionItem(Vault vault, SecretEntity secret) =>
+        new(IdOf(vault, secret), Attributes(secret), Tags(secret), secret.ContentType);
+
+    public static SecretAttributesWire Attributes(SecretEntity secret) => new()
+    {
+        Enabled = secret.Enabled,
+        NotBefore = secret.NotBefore?.ToUnixTimeSeconds(),
+        Expires = secret.Expires?.ToUnixTimeSeconds(),
+        Created = secret.Created.ToUnixTimeSeconds(),
+        Updated = secret.Updated.ToUnixTimeSeconds(),
+        RecoveryLevel = "Purgeable", // no soft delete yet
+    };
+
+    public static IReadOnlyDictionary<string, string>? Tags(SecretEntity secret) =>
+        secret.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(secret.Tags);
+
+    public static string? SerializeTags(Dictionary<string, string>? tags) => tags is null ? null : JsonSerializer.Serialize(tags);
+}
