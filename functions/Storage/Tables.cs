@@ -17,19 +17,18 @@ public sealed class Tables
         clientOptions.Retry.Mode = RetryMode.Fixed;
         var service = new TableServiceClient(o.ConnectionString, clientOptions);
         Vaults = service.GetTableClient(o.TablePrefix + "vaults");
-        Policies = service.GetTableClient(o.TablePrefix + "policies");
         Keys = service.GetTableClient(o.TablePrefix + "keys");
         Audit = service.GetTableClient(o.TablePrefix + "audit");
     }
 
+    /// <summary>One partition per vault: the vault row and its access policy entries.</summary>
     public TableClient Vaults { get; }
-    public TableClient Policies { get; }
     public TableClient Keys { get; }
     public TableClient Audit { get; }
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Policies, Keys, Audit })
+        foreach (var table in new[] { Vaults, Keys, Audit })
             await table.CreateIfNotExistsAsync(ct);
     }
 }
