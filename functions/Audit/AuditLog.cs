@@ -14,8 +14,17 @@ namespace HsmVault.Audit;
 public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : BackgroundService
 {
     private const int MaxBatch = 100;
+    private const int Capacity = 100_000;
+    /// <summary>Room kept for operations already admitted when the backlog check passed.</summary>
+    private const int Headroom = 1_000;
     private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(
-        new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>
+    /// True when storage has fallen so far behind that new operations should be refused (503) rather than run
+    /// unaudited or block: every operation that runs gets its record.
+    /// </summary>
+    public bool IsBacklogged => _queue.Reader.Count >= Capacity - Headroom;
 
     public ValueTask WriteAsync(AuditRecord record, CancellationToken ct = default) => _queue.Writer.WriteAsync(record, ct);
 

@@ -6,10 +6,10 @@ namespace HsmVault.Keys;
 /// <summary>Object names and versions as Key Vault accepts them.</summary>
 public static partial class KeyNames
 {
-    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
+    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}\\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[0-9a-fA-F]{32}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{32}\\z")]
     private static partial Regex VersionPattern();
 
     public static string Name(string? name)

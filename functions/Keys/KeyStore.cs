@@ -9,6 +9,7 @@ namespace HsmVault.Keys;
 /// <summary>Key metadata in Table storage, with ETag concurrency wherever two instances could race.</summary>
 public sealed class KeyStore(Tables tables, ResiliencePipelines resilience)
 {
+    private const int MaxAttempts = 12;
     private TableClient Table => tables.Keys;
 
     public async Task<KeyEntity?> FindAsync(string vault, string name, string? version, CancellationToken ct)
@@ -40,8 +41,13 @@ public sealed class KeyStore(Tables tables, ResiliencePipelines resilience)
                 await resilience.StorageWrite.ExecuteAsync(async t => await Table.SubmitTransactionAsync(actions, t), ct);
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
+                // Another instance made a version current meanwhile: back off with jitter and try again on the new ETag.
+                if (attempt == MaxAttempts)
+                    throw new VaultException(System.Net.HttpStatusCode.Conflict, "Conflict",
+                        "Too many concurrent new versions of this key; retry the request.");
+                await Task.Delay(Random.Shared.Next(5, 25) * attempt, ct);
             }
         }
     }

@@ -33,6 +33,7 @@ public static class KeyTypes
         var result = new List<string>();
         foreach (var op in ops)
         {
+            if (op is null) throw VaultException.BadParameter("key_ops must not contain null.");
             var known = AllOps.FirstOrDefault(k => k.Equals(op, StringComparison.OrdinalIgnoreCase))
                 ?? throw VaultException.BadParameter($"Key operation '{Short(op)}' is not valid. Valid: {string.Join(", ", AllOps)}.");
             if (family == KeyFamily.Ec && known is "encrypt" or "decrypt" or "wrapKey" or "unwrapKey")

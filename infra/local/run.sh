@@ -24,7 +24,11 @@ SOFTHSM2_CONF="$(bash "$here/init-token.sh" "$repo/.local/softhsm" "$label" "$pi
 export SOFTHSM2_CONF
 
 started_azurite=""
-cleanup() { [ -z "$started_azurite" ] || bash "$here/stop-azurite.sh" "$repo/.local/azurite"; }
+host_pid=""
+cleanup() {
+  [ -z "$host_pid" ] || kill "$host_pid" 2>/dev/null || true
+  [ -z "$started_azurite" ] || bash "$here/stop-azurite.sh" "$repo/.local/azurite"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 if (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then
@@ -34,6 +38,11 @@ else
   started_azurite=1
 fi
 
-echo "run: SOFTHSM2_CONF=$SOFTHSM2_CONF; starting the standalone host (dotnet run)" >&2
-# Not exec: the EXIT trap must still stop Azurite when the host ends.
-dotnet run --project functions -c Release
+# Not `dotnet run`: for a Functions project it launches Azure Functions Core Tools, which cannot be installed here.
+echo "run: building the Function App (Release)" >&2
+dotnet build functions -c Release -nologo -v quiet -clp:ErrorsOnly
+echo "run: SOFTHSM2_CONF=$SOFTHSM2_CONF; starting the standalone host" >&2
+# In the background and waited for, so that a TERM to this script also stops the host (and Azurite).
+dotnet functions/bin/Release/net10.0/HsmVault.Functions.dll &
+host_pid=$!
+wait "$host_pid"

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace HsmVault.Tests.Http;
+
+[CollectionDefinition(Name)]
+public sealed class HostCollection : ICollectionFixture<HostFixture>
+{
+    public const string Name = "standalone host";
+}
+
+/// <summary>
+/// The standalone host <c>bash tests/run.sh</c> started: an HttpClient that trusts exactly the host's certificate,
+/// and development-identity tokens for the admin and the no-access principals.
+/// </summary>
+public sealed class HostFixture : IAsyncLifetime
+{
+    public const string ApiVersion = "7.6";
+    private readonly ConcurrentDictionary<string, string> _tokens = new();
+
+    public Uri BaseUri { get; private set; } = null!;
+    public string Tenant { get; private set; } = "";
+    public string TablesConnectionString { get; private set; } = "";
+    public HttpClient Client { get; private set; } = null!;
+    public X509Certificate2 Certificate { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        BaseUri = new Uri(TestEnvironment.Require("HSMVAULT_TEST_URL").TrimEnd('/') + "/");
+        Tenant = TestEnvironment.Require("HSMVAULT_TEST_TENANT");
+        TablesConnectionString = TestEnvironment.Tables;
+        var ca = TestEnvironment.Require("HSMVAULT_TEST_CA");
+        Certificate = X509Certificate2.CreateFromPem(ca.TrimStart().StartsWith("-----BEGIN") ? ca : File.ReadAllText(ca));
+        Client = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, errors) => TrustedByCa(presented, errors) },
+        }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Client?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Name and date checks stay on; the chain must end at exactly the configured certificate.</summary>
+    private bool TrustedByCa(X509Certificate? presented, SslPolicyErrors errors)
+    {
+        if (presented is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Certificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(presented);
+        return chain.Build(leaf) && chain.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(Certificate.RawData);
+    }
+
+    public string AdminClientId => TestEnvironment.Require("HSMVAULT_TEST_ADMIN_ID");
+    public string AdminSecret => TestEnvironment.Require("HSMVAULT_TEST_ADMIN_SECRET");
+    public string NoAccessClientId => TestEnvironment.Require("HSMVAULT_TEST_NOACCESS_ID");
+
+    public Task<string> AdminTokenAsync() => TokenAsync(AdminClientId, AdminSecret);
+    public Task<string> NoAccessTokenAsync() => TokenAsync(NoAccessClientId, TestEnvironment.Require("HSMVAULT_TEST_NOACCESS_SECRET"));
+
+    public async Task<string> TokenAsync(string clientId, string secret)
+    {
+        if (_tokens.TryGetValue(clientId, out var cached)) return cached;
+        using var response = await Client.PostAsync($"{Tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
+            ["scope"] = "https://vault.azure.net/.default",
+        }));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"token request for {clientId} failed: {(int)response.StatusCode} {text}");
+        var token = JsonDocument.Parse(text).RootElement.GetProperty("access_token").GetString()!;
+        return _tokens[clientId] = token;
+    }
+
+    /// <summary>The claims of a JWT (no validation: the host validates; tests only read oid/tid/appid).</summary>
+    public static JsonElement ClaimsOf(string jwt)
+    {
+        var payload = jwt.Split('.')[1];
+        return JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(payload)).RootElement.Clone();
+    }
+
+    /// <summary>Sends a vault request; api-version is added unless <paramref name="apiVersion"/> is null.</summary>
+    public async Task<VaultResponse> SendAsync(HttpMethod method, string path, object? body = null, string? token = null,
+        string? apiVersion = ApiVersion, string? clientRequestId = null, string? rawBody = null, string? query = null)
+    {
+        var uri = path + (apiVersion is null ? "" : $"?api-version={Uri.EscapeDataString(apiVersion)}") + (query is null ? "" : (apiVersion is null ? "?" : "&") + query);
+        using var request = new HttpRequestMessage(method, uri);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (clientRequestId is not null) request.Headers.Add("x-ms-client-request-id", clientRequestId);
+        if (rawBody is not null) request.Content = new StringContent(rawBody, Encoding.UTF8, "application/json");
+        else if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        using var response = await Client.SendAsync(request);
+        return await VaultResponse.ReadAsync(response);
+    }
+
+    public async Task<VaultResponse> AdminAsync(HttpMethod method, string path, object? body = null, string? clientRequestId = null) =>
+        await SendAsync(method, path, body, await AdminTokenAsync(), clientRequestId: clientRequestId);
+
+    /// <summary>Creates a key in the default vault and returns (name, version, bundle).</summary>
+    public async Task<(string Name, string Version, JsonElement Bundle)> CreateKeyAsync(string prefix, object? body = null)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 127)];
+        var r = await AdminAsync(HttpMethod.Post, $"keys/{name}/create", body ?? new { kty = "RSA", key_size = 2048 });
+        r.AssertStatus(200);
+        var kid = r.Json.GetProperty("key").GetProperty("kid").GetString()!;
+        return (name, kid[(kid.LastIndexOf('/') + 1)..], r.Json);
+    }
+}
