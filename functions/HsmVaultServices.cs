@@ -4,10 +4,12 @@ using HsmVault.Hosting;
 using HsmVault.Hsm;
 using HsmVault.Identity;
 using HsmVault.Keys;
+using HsmVault.Management;
 using HsmVault.Pipeline;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
+using HsmVault.Throttling;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,18 +28,29 @@ public static class HsmVaultServices
         services.Configure<VaultOptions>(configuration.GetSection(VaultOptions.Section));
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
         services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
+        services.Configure<ThrottlingOptions>(configuration.GetSection(ThrottlingOptions.Section));
         services.Configure<HsmOptions>(configuration.GetSection(HsmSection));
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
         services.AddSingleton<Tables>();
         services.AddSingleton(sp => new ResiliencePipelines(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OperationTimeout));
+        services.AddSingleton<VaultHosts>();
+        services.AddSingleton<VaultStateWatcher>();
+        services.AddSingleton<ITrustedTenants>(sp => sp.GetRequiredService<VaultStateWatcher>());
+        services.AddSingleton<VaultStore>();
         services.AddSingleton<VaultDirectory>();
         services.AddSingleton<AccessPolicies>();
+        services.AddSingleton<AccessPolicyStore>();
+        services.AddSingleton<RequestThrottle>();
         services.AddSingleton<AuditLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
         services.AddHostedService<StartupInitializer>();
+        // After the initializer, which creates the tables the watcher polls.
+        services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());
         services.AddSingleton<VaultRequestPipeline>();
+        services.AddSingleton<ManagementPipeline>();
+        services.AddSingleton<VaultManagement>();
         services.AddHsmVaultAuthentication(configuration);
 
         services.AddSingleton<KeyStore>();

@@ -14,6 +14,7 @@ bash "$infra/ensure-deps.sh" --tests || { echo "0 passed, 1 failed"; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/hsmvault-tests.XXXXXX")"
 cleanup() {
+  bash "$infra/stop-pid.sh" "$work/host2/host.pid"
   bash "$infra/stop-pid.sh" "$work/host/host.pid"
   bash "$infra/stop-azurite.sh" "$work/azurite"
   rm -rf "$work"
@@ -51,6 +52,13 @@ if bash "$infra/start-test-host.sh" "$work/host"; then
 else
   problems+=("standalone host did not start (log tail above)")
   export HSMVAULT_TEST_HOST_ERROR="the standalone host did not start (see its log tail above)"
+fi
+# A second instance on the same Azurite and HSM token, for cross-instance revocation tests.
+if [ -f "$work/host/host.env" ] && bash "$infra/start-test-host.sh" "$work/host2" "$work/host"; then
+  # shellcheck disable=SC1091
+  source "$work/host2/host.env"
+else
+  problems+=("second standalone host did not start")
 fi
 
 for project in HsmAdapter.Tests Functions.Tests; do

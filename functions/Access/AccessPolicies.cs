@@ -4,22 +4,27 @@ using HsmVault.Identity;
 using HsmVault.Pipeline;
 using HsmVault.Resilience;
 using HsmVault.Storage;
+using HsmVault.Vaults;
 
 namespace HsmVault.Access;
 
 /// <summary>
-/// Evaluates a caller against a vault's access policies in Table storage. Policies are cached per vault for
-/// at most <see cref="CacheLifetime"/>, so a revocation is enforced within that time without a storage read per request.
+/// Evaluates a caller against a vault's access policies. Grants are cached per vault under the policy stamp they were
+/// read with, and re-read only when the vault's stamp in the (fresh) <see cref="VaultStateWatcher"/> snapshot differs,
+/// so the request path reads no table while policies are unchanged.
 /// </summary>
-public sealed class AccessPolicies(Tables tables, ResiliencePipelines resilience, TimeProvider clock)
+public sealed class AccessPolicies(Tables tables, ResiliencePipelines resilience)
 {
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(1);
+    private sealed record Loaded(string Stamp, IReadOnlyList<Grant> Grants);
 
-    private sealed record Grant(string ObjectId, string? ApplicationId, IReadOnlySet<string> Keys, IReadOnlySet<string> Secrets);
+    private readonly ConcurrentDictionary<string, Loaded> _cache = new(StringComparer.OrdinalIgnoreCase);
 
-    private readonly ConcurrentDictionary<string, (IReadOnlyList<Grant> Grants, DateTimeOffset Expires)> _cache = new();
-
-    public async Task DemandAsync(string vault, CallerIdentity caller, PermissionScope scope, string permission, CancellationToken ct)
+    /// <summary>
+    /// Allows when any entry for the caller (object id or one of its groups) covers <paramref name="objectName"/> and
+    /// grants the permission: vault-wide and key-scoped entries combine as a union. Without an object name only
+    /// vault-wide entries count.
+    /// </summary>
+    public async Task DemandAsync(Vault vault, CallerIdentity caller, PermissionScope scope, string permission, string? objectName, CancellationToken ct)
     {
         var grants = await GrantsAsync(vault, ct);
         var ids = new HashSet<string>(caller.Groups, StringComparer.OrdinalIgnoreCase) { caller.ObjectId };
@@ -28,37 +33,34 @@ public sealed class AccessPolicies(Tables tables, ResiliencePipelines resilience
             if (!ids.Contains(g.ObjectId)) continue;
             // A compound entry (objectId + applicationId) applies only when the caller uses that application.
             if (g.ApplicationId is { Length: > 0 } app && !app.Equals(caller.AppId, StringComparison.OrdinalIgnoreCase)) continue;
+            // Key-scoped entries name keys, so they never grant secrets permissions.
+            if (g.Scope != KeyScope.Vault && scope != PermissionScope.Keys) continue;
+            if (!KeyScope.Covers(g.Scope, objectName)) continue;
             var set = scope == PermissionScope.Keys ? g.Keys : g.Secrets;
             if (set.Contains(permission)) return;
         }
+        var on = objectName is null ? "" : $" on {(scope == PermissionScope.Keys ? "key" : "secret")} '{objectName}'";
         throw VaultException.Forbidden("AccessDenied",
-            $"The user, group or application '{Describe(caller)}' does not have {scope.ToString().ToLowerInvariant()} {permission} permission on key vault '{vault}'.");
+            $"The user, group or application '{Describe(caller)}' does not have {scope.ToString().ToLowerInvariant()} {permission} permission{on} in key vault '{vault.Name}'.");
     }
 
-    public async Task PutAsync(string vault, string objectId, string tenantId, string keys, string secrets, CancellationToken ct)
+    private async Task<IReadOnlyList<Grant>> GrantsAsync(Vault vault, CancellationToken ct)
     {
-        // Parse to refuse unknown names before anything is stored.
-        Permissions.Parse(keys, Permissions.Keys);
-        Permissions.Parse(secrets, Permissions.Secrets);
-        var entity = new AccessPolicyEntity { PartitionKey = vault, RowKey = objectId.ToLowerInvariant(), TenantId = tenantId, Keys = keys, Secrets = secrets };
-        await resilience.StorageWrite.ExecuteAsync(async t => await tables.Policies.UpsertEntityAsync(entity, TableUpdateMode.Replace, t), ct);
-        _cache.TryRemove(vault, out _);
-    }
-
-    private async Task<IReadOnlyList<Grant>> GrantsAsync(string vault, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (_cache.TryGetValue(vault, out var cached) && cached.Expires > now) return cached.Grants;
-        var grants = await resilience.StorageRead.ExecuteAsync(async t =>
+        if (_cache.TryGetValue(vault.Name, out var cached) && cached.Stamp == vault.PolicyStamp) return cached.Grants;
+        var loaded = await resilience.StorageRead.ExecuteAsync(async t =>
         {
-            var list = new List<Grant>();
-            await foreach (var e in tables.Policies.QueryAsync<AccessPolicyEntity>(p => p.PartitionKey == vault, cancellationToken: t))
-                list.Add(new Grant(e.RowKey, e.ApplicationId,
-                    Permissions.Parse(e.Keys, Permissions.Keys), Permissions.Parse(e.Secrets, Permissions.Secrets)));
-            return list;
+            // The vault row and its entries come from one partition read, so the stamp matches the grants it is cached with.
+            var stamp = "";
+            var grants = new List<Grant>();
+            await foreach (var e in tables.Vaults.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {vault.Name}"), cancellationToken: t))
+            {
+                if (e.RowKey == VaultEntity.Row) stamp = e.GetString(nameof(VaultEntity.PolicyStamp)) ?? "";
+                else if (e.RowKey.StartsWith(AccessPolicyEntity.RowPrefix, StringComparison.Ordinal)) grants.Add(Grant.From(e));
+            }
+            return new Loaded(stamp, grants);
         }, ct);
-        _cache[vault] = (grants, now + CacheLifetime);
-        return grants;
+        _cache[vault.Name] = loaded;
+        return loaded.Grants;
     }
 
     private static string Describe(CallerIdentity c) => c.AppId is { Length: > 0 } app ? $"oid={c.ObjectId};appid={app}" : $"oid={c.ObjectId}";

@@ -42,11 +42,8 @@ public static class StandaloneHost
             kestrel.ListenLocalhost(options.Port, listen => listen.UseHttps(certificate.Certificate));
         });
         builder.Services.AddHsmVault(config);
-        if (devIdentity)
-        {
-            builder.Services.AddDevIdentityProvider(config, dataDirectory);
-            builder.Services.AddKeyedSingleton(BearerTokenValidator.MetadataHttpClientKey, (_, _) => PinnedClient(certificate.Certificate));
-        }
+        if (devIdentity) builder.Services.AddDevIdentityProvider(config, dataDirectory);
+        builder.Services.AddKeyedSingleton(BearerTokenValidator.MetadataHttpClientKey, (_, _) => MetadataClient(certificate.Certificate));
 
         var app = builder.Build();
         if (devIdentity) app.MapDevIdentityProvider();
@@ -63,10 +60,18 @@ public static class StandaloneHost
         await app.RunAsync();
     }
 
-    /// <summary>A client for this host's own OpenID metadata: trusts exactly this host's certificate and nothing else.</summary>
-    private static HttpClient PinnedClient(X509Certificate2 certificate) => new(new SocketsHttpHandler
+    /// <summary>
+    /// The client for OpenID metadata: normal certificate validation, plus exactly this host's own certificate, so a
+    /// standalone instance can trust its own development identity provider or another instance sharing its data folder.
+    /// </summary>
+    private static HttpClient MetadataClient(X509Certificate2 certificate) => new(new SocketsHttpHandler
     {
-        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
+        SslOptions =
+        {
+            RemoteCertificateValidationCallback = (_, presented, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None ||
+                (presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash())),
+        },
     }) { Timeout = TimeSpan.FromSeconds(10) };
 
     private static List<string> CertificateNames(StandaloneOptions options, VaultOptions vaults)

@@ -9,10 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace HsmVault.Hosting;
 
-/// <summary>Before the first request: open the HSM token, create the tables, seed vaults and policies from configuration.</summary>
+/// <summary>
+/// Before the first request: open the HSM token, create the tables, and create the configured seed vaults with their
+/// access policies. A vault that exists is left as operators changed it (seeding never re-grants a revoked principal).
+/// </summary>
 public sealed class StartupInitializer(
-    IHsm hsm, Tables tables, VaultDirectory vaults, AccessPolicies policies,
-    IOptions<SeedOptions> seed, IOptions<AuthOptions> auth, ILogger<StartupInitializer> logger) : IHostedService
+    IHsm hsm, Tables tables, VaultStore vaults,
+    IOptions<SeedOptions> seed, IOptions<AuthOptions> auth, IOptions<HsmOptions> hsmOptions, ILogger<StartupInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
@@ -20,12 +23,18 @@ public sealed class StartupInitializer(
         await WaitForStorageAsync(ct);
         foreach (var vault in seed.Value.Vaults)
         {
-            var name = Keys.KeyNames.Name(vault.Name).ToLowerInvariant();
+            var name = VaultNames.Require(vault.Name);
             var tenant = vault.TenantId is { Length: > 0 } t ? t : auth.Value.TenantId;
-            await vaults.EnsureExistsAsync(name, tenant, ct);
-            foreach (var p in vault.AccessPolicies)
-                await policies.PutAsync(name, p.ObjectId, tenant, p.Keys, p.Secrets, ct);
-            logger.LogInformation("Seeded vault {Vault} with {Count} access policies", name, vault.AccessPolicies.Count);
+            var entries = vault.AccessPolicies.Select(p =>
+            {
+                // Parse to refuse unknown names before anything is stored.
+                Permissions.Parse(p.Keys, Permissions.Keys);
+                Permissions.Parse(p.Secrets, Permissions.Secrets);
+                return AccessPolicyEntity.Create(name, p.ObjectId, KeyScope.Parse(p.Key), tenant, p.ApplicationId, p.Keys, p.Secrets);
+            }).ToList();
+            var row = new VaultEntity { Name = name, TenantId = tenant, HsmTokenLabel = hsmOptions.Value.TokenLabel ?? "" };
+            var (created, _) = await vaults.CreateAsync(row, entries, ct);
+            if (created) logger.LogInformation("Seeded vault {Vault} with {Count} access policies", name, entries.Count);
         }
     }
 

@@ -18,6 +18,9 @@ public sealed class AuthOptions
     /// <summary>The expected <c>aud</c> claim (also accepted with a trailing slash).</summary>
     public string Audience { get; set; } = DefaultAudience;
 
+    /// <summary>App role (in the token's <c>roles</c> claim) that the management API requires.</summary>
+    public string OperatorRole { get; set; } = "HsmVault.Operator";
+
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Tokens longer than this are rejected before they are parsed.</summary>

@@ -23,7 +23,8 @@ public static class AuthenticationServiceCollectionExtensions
         services.TryAddSingleton(sp => new BearerTokenValidator(
             sp.GetRequiredService<IOptions<AuthOptions>>().Value,
             sp.GetKeyedService<HttpClient>(BearerTokenValidator.MetadataHttpClientKey),
-            sp.GetService<ILogger<BearerTokenValidator>>()));
+            sp.GetService<ILogger<BearerTokenValidator>>(),
+            sp.GetService<ITrustedTenants>()));
         return services;
     }
 

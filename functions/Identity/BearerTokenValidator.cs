@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -10,6 +11,8 @@ namespace HsmVault.Identity;
 /// <summary>
 /// Validates <c>Authorization: Bearer</c> access tokens against the issuer's OpenID Connect metadata
 /// (signature, issuer, audience, lifetime, tenant). Thread-safe; register as a singleton.
+/// Tokens of the configured tenant are accepted, and of any tenant <see cref="ITrustedTenants"/> trusts (tenants that own
+/// a vault): the token's unvalidated <c>tid</c> only chooses which tenant's metadata and issuers it is checked against.
 /// </summary>
 public sealed class BearerTokenValidator : IDisposable
 {
@@ -30,12 +33,21 @@ public sealed class BearerTokenValidator : IDisposable
     private readonly int _maxTokenBytes;
     private readonly TimeSpan _clockSkew;
     private readonly string[] _validAudiences;
-    private readonly string[] _extraIssuers;
-    private readonly ConfigurationManager<OpenIdConnectConfiguration> _metadata;
+    private readonly bool _entraIssuers;
+    private readonly ConcurrentDictionary<string, TenantMetadata> _metadata = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HttpClient _metadataHttpClient;
+    private readonly ITrustedTenants? _trustedTenants;
     private readonly JsonWebTokenHandler _handler;
     private readonly HttpClient? _ownedHttpClient;
     private readonly ILogger _logger;
-    private long _lastRefreshRequestTicks;
+
+    /// <summary>One tenant's OpenID metadata, and when a refresh was last requested for it.</summary>
+    private sealed class TenantMetadata(string address, ConfigurationManager<OpenIdConnectConfiguration> manager)
+    {
+        public string Address { get; } = address;
+        public ConfigurationManager<OpenIdConnectConfiguration> Manager { get; } = manager;
+        public long LastRefreshRequestTicks;
+    }
 
     /// <summary>How long a request that triggered a metadata refresh (unknown kid) waits for it.</summary>
     private static readonly TimeSpan RefreshWait = TimeSpan.FromSeconds(5);
@@ -43,7 +55,9 @@ public sealed class BearerTokenValidator : IDisposable
     /// <param name="options">Validated options; <see cref="AuthOptions.Authority"/> must already be set.</param>
     /// <param name="metadataHttpClient">Client for metadata and JWKS requests; a default client when null. Not disposed by this class.</param>
     /// <param name="logger">Optional logger; tokens are never logged.</param>
-    public BearerTokenValidator(AuthOptions options, HttpClient? metadataHttpClient = null, ILogger<BearerTokenValidator>? logger = null)
+    /// <param name="trustedTenants">Further tenants whose tokens are accepted; only the configured tenant when null.</param>
+    public BearerTokenValidator(AuthOptions options, HttpClient? metadataHttpClient = null, ILogger<BearerTokenValidator>? logger = null,
+        ITrustedTenants? trustedTenants = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = AuthOptionsValidator.GetErrors(options);
@@ -56,25 +70,17 @@ public sealed class BearerTokenValidator : IDisposable
         _clockSkew = options.ClockSkew;
         Authority = options.NormalizedAuthority;
         Audience = options.Audience.Trim();
-        MetadataAddress = $"{Authority}/{_tenantId}/v2.0/.well-known/openid-configuration";
-        ChallengeHeaderValue = $"Bearer authorization=\"{Authority}/{_tenantId}\", resource=\"{Audience}\"";
+        _trustedTenants = trustedTenants;
+        MetadataAddress = MetadataAddressOf(_tenantId);
+        ChallengeHeaderValue = ChallengeFor(_tenantId);
 
         var bare = Audience.TrimEnd('/');
         _validAudiences = bare.Length == 0 ? [Audience] : [bare, bare + "/"];
 
         // The metadata issuer is always accepted; for Entra also the v1 (sts.windows.net) issuer of the same tenant
         // and the v2 issuer built from the authority.
-        _extraIssuers = options.UsesDevelopmentIdentityProvider
-            ? []
-            : [$"https://sts.windows.net/{_tenantId}/", $"{Authority}/{_tenantId}/v2.0"];
-
-        if (metadataHttpClient is null)
-            metadataHttpClient = _ownedHttpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-
-        _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
-            MetadataAddress,
-            new OpenIdConnectConfigurationRetriever(),
-            new HttpDocumentRetriever(metadataHttpClient) { RequireHttps = true });
+        _entraIssuers = !options.UsesDevelopmentIdentityProvider;
+        _metadataHttpClient = metadataHttpClient ?? (_ownedHttpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
 
         _handler = new JsonWebTokenHandler { MaximumTokenSizeInBytes = _maxTokenBytes };
     }
@@ -87,8 +93,32 @@ public sealed class BearerTokenValidator : IDisposable
     /// <summary>The OpenID Connect metadata document this validator reads.</summary>
     public string MetadataAddress { get; }
 
-    /// <summary>Value for the <c>WWW-Authenticate</c> header of a 401 response.</summary>
+    /// <summary>Value for the <c>WWW-Authenticate</c> header of a 401 response, naming the configured tenant.</summary>
     public string ChallengeHeaderValue { get; }
+
+    /// <summary>The <c>WWW-Authenticate</c> challenge for a resource owned by <paramref name="tenantId"/> (e.g. a vault's tenant).</summary>
+    public string ChallengeFor(string tenantId) => $"Bearer authorization=\"{Authority}/{tenantId}\", resource=\"{Audience}\"";
+
+    private string MetadataAddressOf(string tenant) => $"{Authority}/{tenant}/v2.0/.well-known/openid-configuration";
+
+    /// <summary>The tenant a token is checked against: its own tid when that tenant is trusted, else the configured one.</summary>
+    private string TenantOf(JsonWebToken jwt)
+    {
+        if (jwt.TryGetPayloadValue<string>("tid", out var tid) && Guid.TryParse(tid, out var parsed) && tid.Length == 36)
+        {
+            var normalized = parsed.ToString("D");
+            if (normalized.Equals(_tenantId, StringComparison.OrdinalIgnoreCase) || _trustedTenants?.IsTrusted(normalized) == true)
+                return normalized;
+        }
+        return _tenantId;
+    }
+
+    private TenantMetadata MetadataOf(string tenant) => _metadata.GetOrAdd(tenant.ToLowerInvariant(), t => new TenantMetadata(
+        MetadataAddressOf(t),
+        new ConfigurationManager<OpenIdConnectConfiguration>(
+            MetadataAddressOf(t),
+            new OpenIdConnectConfigurationRetriever(),
+            new HttpDocumentRetriever(_metadataHttpClient) { RequireHttps = true })));
 
     public async Task<TokenValidationOutcome> ValidateAsync(string? authorizationHeader, CancellationToken ct)
     {
@@ -120,10 +150,12 @@ public sealed class BearerTokenValidator : IDisposable
         if (!AllowedAlgorithms.Contains(jwt.Alg, StringComparer.Ordinal))
             return TokenValidationOutcome.Failure("signing algorithm not allowed");
 
+        var tenant = TenantOf(jwt);
+        var metadata = MetadataOf(tenant);
         OpenIdConnectConfiguration configuration;
         try
         {
-            configuration = await _metadata.GetConfigurationAsync(ct).ConfigureAwait(false);
+            configuration = await metadata.Manager.GetConfigurationAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -131,18 +163,18 @@ public sealed class BearerTokenValidator : IDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogWarning("Could not read identity metadata from {MetadataAddress}: {Reason}", MetadataAddress, ex.Message);
+            _logger.LogWarning("Could not read identity metadata from {MetadataAddress}: {Reason}", metadata.Address, ex.Message);
             return TokenValidationOutcome.Failure("identity provider metadata unavailable") with { MetadataUnavailable = true };
         }
 
-        var result = await ValidateAgainstAsync(jwt, configuration).ConfigureAwait(false);
+        var result = await ValidateAgainstAsync(jwt, configuration, tenant).ConfigureAwait(false);
 
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
             // Keys may have rolled over: ask for fresh metadata once and retry with it.
-            var refreshed = await RefreshAfterUnknownKeyAsync(configuration, ct).ConfigureAwait(false);
+            var refreshed = await RefreshAfterUnknownKeyAsync(metadata, configuration, ct).ConfigureAwait(false);
             if (refreshed is not null)
-                result = await ValidateAgainstAsync(jwt, refreshed).ConfigureAwait(false);
+                result = await ValidateAgainstAsync(jwt, refreshed, tenant).ConfigureAwait(false);
         }
 
         if (!result.IsValid)
@@ -152,7 +184,7 @@ public sealed class BearerTokenValidator : IDisposable
             return TokenValidationOutcome.Failure(error);
         }
 
-        return MapCaller((JsonWebToken)result.SecurityToken);
+        return MapCaller((JsonWebToken)result.SecurityToken, tenant);
     }
 
     /// <summary>
@@ -160,22 +192,22 @@ public sealed class BearerTokenValidator : IDisposable
     /// and honours a request at most once per <see cref="BaseConfigurationManager.RefreshInterval"/>, so only the
     /// request that actually triggers a refresh waits; others fail fast with the cached keys.
     /// </summary>
-    private async Task<OpenIdConnectConfiguration?> RefreshAfterUnknownKeyAsync(OpenIdConnectConfiguration stale, CancellationToken ct)
+    private async Task<OpenIdConnectConfiguration?> RefreshAfterUnknownKeyAsync(TenantMetadata metadata, OpenIdConnectConfiguration stale, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow.UtcTicks;
-        var last = Interlocked.Read(ref _lastRefreshRequestTicks);
-        var honoured = last == 0 || now - last >= _metadata.RefreshInterval.Ticks;
-        if (!honoured || Interlocked.CompareExchange(ref _lastRefreshRequestTicks, now, last) != last)
+        var last = Interlocked.Read(ref metadata.LastRefreshRequestTicks);
+        var honoured = last == 0 || now - last >= metadata.Manager.RefreshInterval.Ticks;
+        if (!honoured || Interlocked.CompareExchange(ref metadata.LastRefreshRequestTicks, now, last) != last)
             return null;
 
-        _metadata.RequestRefresh();
+        metadata.Manager.RequestRefresh();
         var deadline = DateTimeOffset.UtcNow + RefreshWait;
         var delay = TimeSpan.FromMilliseconds(10);
         while (true)
         {
             try
             {
-                var current = await _metadata.GetConfigurationAsync(ct).ConfigureAwait(false);
+                var current = await metadata.Manager.GetConfigurationAsync(ct).ConfigureAwait(false);
                 if (!ReferenceEquals(current, stale))
                     return current;
             }
@@ -185,13 +217,13 @@ public sealed class BearerTokenValidator : IDisposable
             }
             catch (Exception ex)
             {
-                _logger.LogWarning("Could not refresh identity metadata from {MetadataAddress}: {Reason}", MetadataAddress, ex.Message);
+                _logger.LogWarning("Could not refresh identity metadata from {MetadataAddress}: {Reason}", metadata.Address, ex.Message);
                 return null;
             }
 
             if (DateTimeOffset.UtcNow + delay > deadline)
             {
-                _logger.LogWarning("Identity metadata refresh from {MetadataAddress} did not finish within {Wait}", MetadataAddress, RefreshWait);
+                _logger.LogWarning("Identity metadata refresh from {MetadataAddress} did not finish within {Wait}", metadata.Address, RefreshWait);
                 return null;
             }
             await Task.Delay(delay, ct).ConfigureAwait(false);
@@ -199,11 +231,12 @@ public sealed class BearerTokenValidator : IDisposable
         }
     }
 
-    private Task<TokenValidationResult> ValidateAgainstAsync(JsonWebToken token, OpenIdConnectConfiguration configuration)
+    private Task<TokenValidationResult> ValidateAgainstAsync(JsonWebToken token, OpenIdConnectConfiguration configuration, string tenant)
     {
+        string[] extra = _entraIssuers ? [$"https://sts.windows.net/{tenant}/", $"{Authority}/{tenant}/v2.0"] : [];
         var issuers = string.IsNullOrEmpty(configuration.Issuer)
-            ? _extraIssuers
-            : [configuration.Issuer, .. _extraIssuers];
+            ? extra
+            : [configuration.Issuer, .. extra];
 
         var parameters = new TokenValidationParameters
         {
@@ -225,9 +258,9 @@ public sealed class BearerTokenValidator : IDisposable
         return _handler.ValidateTokenAsync(token, parameters);
     }
 
-    private TokenValidationOutcome MapCaller(JsonWebToken jwt)
+    private TokenValidationOutcome MapCaller(JsonWebToken jwt, string tenant)
     {
-        if (!jwt.TryGetPayloadValue<string>("tid", out var tid) || !string.Equals(tid, _tenantId, StringComparison.OrdinalIgnoreCase))
+        if (!jwt.TryGetPayloadValue<string>("tid", out var tid) || !string.Equals(tid, tenant, StringComparison.OrdinalIgnoreCase))
             return TokenValidationOutcome.Failure("token is for another tenant");
 
         if (!jwt.TryGetPayloadValue<string>("oid", out var oid) || string.IsNullOrWhiteSpace(oid))

@@ -24,6 +24,9 @@ public sealed class DevPrincipal
 
     public List<string> Roles { get; set; } = [];
 
+    /// <summary>Group object ids put in the token's <c>groups</c> claim.</summary>
+    public List<string> Groups { get; set; } = [];
+
     // Keep the secret out of logs and debugger displays.
     public override string ToString() => $"DevPrincipal {ClientId} (oid {ObjectId})";
 }

@@ -137,6 +137,8 @@ public sealed class DevIdentityProvider
         };
         if (principal.Roles.Count > 0)
             claims["roles"] = principal.Roles.ToArray();
+        if (principal.Groups.Count > 0)
+            claims["groups"] = principal.Groups.ToArray();
 
         return _handler.CreateToken(new SecurityTokenDescriptor
         {

@@ -11,17 +11,17 @@ public sealed class KeyFunctions(VaultRequestPipeline pipeline, KeyLifecycle key
     [Function("CreateKey")]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/create")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.Create, async ctx => VaultResult.Ok(await keys.CreateAsync(ctx, KeyNames.Name(name), await ctx.ReadJsonAsync<KeyCreateParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Create, name, async ctx => VaultResult.Ok(await keys.CreateAsync(ctx, KeyNames.Name(name), await ctx.ReadJsonAsync<KeyCreateParameters>())));
 
     [Function("ImportKey")]
     public Task<IActionResult> Import(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "keys/{name}")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.Import, async ctx => VaultResult.Ok(await keys.ImportAsync(ctx, KeyNames.Name(name), await ctx.ReadJsonAsync<KeyImportParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Import, name, async ctx => VaultResult.Ok(await keys.ImportAsync(ctx, KeyNames.Name(name), await ctx.ReadJsonAsync<KeyImportParameters>())));
 
     [Function("GetKey")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys/{name}/{version?}")] HttpRequest req, string name, string? version) =>
-        pipeline.RunAsync(req, KeyOperations.Get, async ctx => VaultResult.Ok(await keys.GetAsync(ctx, name, version)));
+        pipeline.RunAsync(req, KeyOperations.Get, name, async ctx => VaultResult.Ok(await keys.GetAsync(ctx, name, version)));
 
     [Function("ListKeys")]
     public Task<IActionResult> List(
@@ -31,40 +31,40 @@ public sealed class KeyFunctions(VaultRequestPipeline pipeline, KeyLifecycle key
     [Function("ListKeyVersions")]
     public Task<IActionResult> ListVersions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys/{name}/versions")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.ListVersions, async ctx => VaultResult.Ok(await keys.ListAsync(ctx, name)));
+        pipeline.RunAsync(req, KeyOperations.ListVersions, name, async ctx => VaultResult.Ok(await keys.ListAsync(ctx, name)));
 
     [Function("UpdateKey")]
     public Task<IActionResult> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "keys/{name}/{version?}")] HttpRequest req, string name, string? version) =>
-        pipeline.RunAsync(req, KeyOperations.Update, async ctx => VaultResult.Ok(await keys.UpdateAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyUpdateParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Update, name, async ctx => VaultResult.Ok(await keys.UpdateAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyUpdateParameters>())));
 
     [Function("Sign")]
     public Task<IActionResult> Sign(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/{version}/sign")] HttpRequest req, string name, string version) =>
-        pipeline.RunAsync(req, KeyOperations.Sign, async ctx => VaultResult.Ok(await crypto.SignAsync(ctx, name, version, await ctx.ReadJsonAsync<KeySignParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Sign, name, async ctx => VaultResult.Ok(await crypto.SignAsync(ctx, name, version, await ctx.ReadJsonAsync<KeySignParameters>())));
 
     [Function("Verify")]
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/{version}/verify")] HttpRequest req, string name, string version) =>
-        pipeline.RunAsync(req, KeyOperations.Verify, async ctx => VaultResult.Ok(await crypto.VerifyAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyVerifyParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Verify, name, async ctx => VaultResult.Ok(await crypto.VerifyAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyVerifyParameters>())));
 
     [Function("Encrypt")]
     public Task<IActionResult> Encrypt(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/{version}/encrypt")] HttpRequest req, string name, string version) =>
-        pipeline.RunAsync(req, KeyOperations.Encrypt, async ctx => VaultResult.Ok(await crypto.EncryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Encrypt, name, async ctx => VaultResult.Ok(await crypto.EncryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>())));
 
     [Function("Decrypt")]
     public Task<IActionResult> Decrypt(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/{version}/decrypt")] HttpRequest req, string name, string version) =>
-        pipeline.RunAsync(req, KeyOperations.Decrypt, async ctx => VaultResult.Ok(await crypto.DecryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Decrypt, name, async ctx => VaultResult.Ok(await crypto.DecryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>())));
 
     [Function("WrapKey")]
     public Task<IActionResult> WrapKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/{version}/wrapkey")] HttpRequest req, string name, string version) =>
-        pipeline.RunAsync(req, KeyOperations.WrapKey, async ctx => VaultResult.Ok(await crypto.EncryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>(), wrap: true)));
+        pipeline.RunAsync(req, KeyOperations.WrapKey, name, async ctx => VaultResult.Ok(await crypto.EncryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>(), wrap: true)));
 
     [Function("UnwrapKey")]
     public Task<IActionResult> UnwrapKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/{version}/unwrapkey")] HttpRequest req, string name, string version) =>
-        pipeline.RunAsync(req, KeyOperations.UnwrapKey, async ctx => VaultResult.Ok(await crypto.DecryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>(), unwrap: true)));
+        pipeline.RunAsync(req, KeyOperations.UnwrapKey, name, async ctx => VaultResult.Ok(await crypto.DecryptAsync(ctx, name, version, await ctx.ReadJsonAsync<KeyOperationParameters>(), unwrap: true)));
 }

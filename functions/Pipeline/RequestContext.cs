@@ -1,4 +1,3 @@
-using System.Text.Json;
 using HsmVault.Identity;
 using HsmVault.Vaults;
 using Microsoft.AspNetCore.Http;
@@ -19,36 +18,5 @@ public sealed class RequestContext(HttpRequest request, Vault vault, CallerIdent
     public string? AuditAlgorithm { get; set; }
 
     /// <summary>Reads and parses the JSON body, refusing oversized, empty or malformed bodies with 4xx errors.</summary>
-    public async Task<T> ReadJsonAsync<T>() where T : class
-    {
-        var body = await ReadBodyAsync();
-        if (body.Length == 0) throw VaultException.BadParameter("The request body is required.");
-        try
-        {
-            return JsonSerializer.Deserialize<T>(body, VaultResult.Json)
-                ?? throw VaultException.BadParameter("The request body is required.");
-        }
-        catch (JsonException e)
-        {
-            // JsonException messages name the offending path and position, never values.
-            throw VaultException.BadParameter($"The request body is not valid JSON for this operation: {e.Path ?? "$"} (line {e.LineNumber}, position {e.BytePositionInLine}).");
-        }
-    }
-
-    private async Task<byte[]> ReadBodyAsync()
-    {
-        if (Request.ContentLength > maxBodyBytes) throw TooLarge();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await Request.Body.ReadAsync(chunk, Cancellation)) > 0)
-        {
-            if (buffer.Length + read > maxBodyBytes) throw TooLarge();
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
-    private VaultException TooLarge() => new(System.Net.HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge",
-        $"The request body is larger than the limit of {maxBodyBytes} bytes.");
+    public Task<T> ReadJsonAsync<T>() where T : class => JsonBody.ReadAsync<T>(Request, maxBodyBytes);
 }

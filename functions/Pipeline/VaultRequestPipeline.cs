@@ -6,6 +6,7 @@ using HsmVault.Audit;
 using HsmVault.Hsm;
 using HsmVault.Identity;
 using HsmVault.Resilience;
+using HsmVault.Throttling;
 using HsmVault.Vaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -24,12 +25,18 @@ public sealed class VaultRequestPipeline(
     VaultDirectory vaults,
     BearerTokenValidator tokens,
     AccessPolicies policies,
+    RequestThrottle throttle,
     AuditLog audit,
     IOptions<LimitsOptions> limits,
     TimeProvider clock,
     ILogger<VaultRequestPipeline> logger)
 {
-    public async Task<IActionResult> RunAsync(HttpRequest request, VaultOperation operation, Func<RequestContext, Task<VaultResult>> execute)
+    /// <summary>An operation on the vault as a whole (list, rng…): only vault-wide grants count.</summary>
+    public Task<IActionResult> RunAsync(HttpRequest request, VaultOperation operation, Func<RequestContext, Task<VaultResult>> execute) =>
+        RunAsync(request, operation, null, execute);
+
+    /// <summary>An operation on one named object (from the route): key-scoped grants covering it count too.</summary>
+    public async Task<IActionResult> RunAsync(HttpRequest request, VaultOperation operation, string? objectName, Func<RequestContext, Task<VaultResult>> execute)
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = CorrelationIdOf(request);
@@ -45,9 +52,11 @@ public sealed class VaultRequestPipeline(
         {
             vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted);
             var apiVersion = ApiVersion.Require(request.Query["api-version"]);
-            caller = await AuthenticateAsync(request, vault);
+            throttle.DemandVault(vault.Name);
+            caller = await AuthenticateAsync(tokens, request, vault.TenantId);
+            throttle.DemandCaller(vault.Name, caller.ObjectId);
             if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
-            await policies.DemandAsync(vault.Name, caller, operation.Scope, operation.Permission, request.HttpContext.RequestAborted);
+            await policies.DemandAsync(vault, caller, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);
             if (audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", TimeSpan.FromSeconds(5));
             context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
@@ -62,7 +71,7 @@ public sealed class VaultRequestPipeline(
             }
             result = VaultResult.Error(mapped);
             if (mapped.Status == HttpStatusCode.Unauthorized)
-                request.HttpContext.Response.Headers.WWWAuthenticate = tokens.ChallengeHeaderValue;
+                request.HttpContext.Response.Headers.WWWAuthenticate = vault is null ? tokens.ChallengeHeaderValue : tokens.ChallengeFor(vault.TenantId);
             if ((int)mapped.Status >= 500)
                 logger.LogWarning("{Operation} failed with {Status} {Code}: {Reason}", operation.Name, (int)mapped.Status, mapped.Code, e.GetType().Name);
         }
@@ -76,7 +85,8 @@ public sealed class VaultRequestPipeline(
         return result;
     }
 
-    private async Task<CallerIdentity> AuthenticateAsync(HttpRequest request, Vault vault)
+    /// <summary>A validated caller of <paramref name="tenantId"/>, else 401 (503 when the issuer's keys cannot be fetched).</summary>
+    internal static async Task<CallerIdentity> AuthenticateAsync(BearerTokenValidator tokens, HttpRequest request, string tenantId)
     {
         var outcome = await tokens.ValidateAsync(request.Headers.Authorization.ToString(), request.HttpContext.RequestAborted);
         if (outcome.MetadataUnavailable)
@@ -85,8 +95,8 @@ public sealed class VaultRequestPipeline(
             throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized",
                 outcome.Error ?? "AKV10000: Request is missing a Bearer or PoP token.");
         // A vault belongs to one tenant: a token from another tenant is refused even if its issuer is trusted.
-        if (!caller.TenantId.Equals(vault.TenantId, StringComparison.OrdinalIgnoreCase))
-            throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized", "AKV10032: Invalid issuer: the token's tenant does not own this vault.");
+        if (!caller.TenantId.Equals(tenantId, StringComparison.OrdinalIgnoreCase))
+            throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized", "AKV10032: Invalid issuer: the token's tenant does not own this resource.");
         return caller;
     }
 
@@ -106,11 +116,11 @@ public sealed class VaultRequestPipeline(
         _ => null,
     };
 
-    private static string CorrelationIdOf(HttpRequest request)
+    internal static string CorrelationIdOf(HttpRequest request)
     {
         var id = request.Headers["x-ms-client-request-id"].ToString();
         return id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? id : Guid.NewGuid().ToString();
     }
 
-    private static string ResultOf(VaultResult r) => r.Body is ErrorEnvelope e ? e.Error.InnerError?.Code ?? e.Error.Code : "Success";
+    internal static string ResultOf(VaultResult r) => r.Body is ErrorEnvelope e ? e.Error.InnerError?.Code ?? e.Error.Code : "Success";
 }

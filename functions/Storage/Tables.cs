@@ -20,7 +20,6 @@ public sealed class Tables
             ? new TableServiceClient(o.ConnectionString, clientOptions)
             : new TableServiceClient(new Uri(o.TableEndpoint), ManagedIdentity(o.ManagedIdentityClientId), clientOptions);
         Vaults = service.GetTableClient(o.TablePrefix + "vaults");
-        Policies = service.GetTableClient(o.TablePrefix + "policies");
         Keys = service.GetTableClient(o.TablePrefix + "keys");
         Audit = service.GetTableClient(o.TablePrefix + "audit");
         Secrets = service.GetTableClient(o.TablePrefix + "secrets");
@@ -32,8 +31,8 @@ public sealed class Tables
             ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
 
+    /// <summary>One partition per vault: the vault row and its access policy entries.</summary>
     public TableClient Vaults { get; }
-    public TableClient Policies { get; }
     public TableClient Keys { get; }
     public TableClient Audit { get; }
     public TableClient Secrets { get; }
@@ -42,7 +41,7 @@ public sealed class Tables
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Policies, Keys, Audit, Secrets, VaultKeys })
+        foreach (var table in new[] { Vaults, Keys, Audit, Secrets, VaultKeys })
             await table.CreateIfNotExistsAsync(ct);
     }
 }

@@ -18,6 +18,9 @@ public sealed class SeedVault
 public sealed class SeedAccessPolicy
 {
     public string ObjectId { get; set; } = "";
+    /// <summary>Optional key scope: a key name or "prefix*"; empty means the whole vault.</summary>
+    public string? Key { get; set; }
+    public string? ApplicationId { get; set; }
     /// <summary>Comma-separated Key Vault key permissions, or "all".</summary>
     public string Keys { get; set; } = "";
     public string Secrets { get; set; } = "";

@@ -3,17 +3,30 @@ using Azure.Data.Tables;
 
 namespace HsmVault.Vaults;
 
-/// <summary>Table row of a vault: PartitionKey "vault", RowKey the lower-case vault name.</summary>
+/// <summary>
+/// Row of a vault in the vaults table: PartitionKey the lower-case vault name, RowKey "vault". The vault's access
+/// policies live in the same partition, so a policy change and the <see cref="PolicyStamp"/> bump commit together.
+/// </summary>
 public sealed class VaultEntity : ITableEntity
 {
-    public const string Partition = "vault";
-    public string PartitionKey { get; set; } = Partition;
-    public string RowKey { get; set; } = "";
+    public const string Row = "vault";
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = Row;
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
 
     public string Name { get; set; } = "";
     public string TenantId { get; set; } = "";
     public bool Enabled { get; set; } = true;
+    /// <summary>A deleted vault keeps its row (and so its name and its keys' partition) until purged.</summary>
+    public bool Deleted { get; set; }
+    public DateTimeOffset? DeletedOn { get; set; }
+    public int SoftDeleteRetentionDays { get; set; } = 90;
+    public string HsmTokenLabel { get; set; } = "";
+    /// <summary>Tags as a JSON object of strings.</summary>
+    public string Tags { get; set; } = "{}";
     public DateTimeOffset Created { get; set; }
+    public DateTimeOffset Updated { get; set; }
+    /// <summary>Changes on every vault or policy change; instances reload a vault's grants when it differs.</summary>
+    public string PolicyStamp { get; set; } = "";
 }

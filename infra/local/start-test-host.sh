@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Starts the built standalone host (Release) for tests and waits until it says it is ready.
-# Usage: start-test-host.sh DIR
+# Usage: start-test-host.sh DIR [PRIMARY_DIR]
 # Needs env: SOFTHSM2_CONF, HSMVAULT_TEST_TOKEN_LABEL, HSMVAULT_TEST_PIN, HSMVAULT_TEST_TABLES.
 # Writes DIR/host.pid, DIR/host.log and DIR/host.env (export lines for HSMVAULT_TEST_* that the tests read).
+# With PRIMARY_DIR (a host this script started), starts a second instance on the same storage and HSM token that
+# trusts the primary's development identity provider and shares its TLS certificate; its host.env exports HSMVAULT_TEST_B_*.
 set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 DIR [PRIMARY_DIR]" >&2; exit 2; }
+primary="${2:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 dir="$(mkdir -p "$1" && cd "$1" && pwd)"
@@ -18,9 +21,22 @@ port="$(bash "$here/free-port.sh")"
 tenant=11111111-1111-4111-8111-111111111111
 admin_id=vault-admin admin_secret="$(rand)" admin_oid=aaaaaaaa-0000-4000-8000-000000000001
 noaccess_id=no-access noaccess_secret="$(rand)" noaccess_oid=bbbbbbbb-0000-4000-8000-000000000002
+# Identity-and-access tests: an operator (app role), an app to grant to, a group member, and a second tenant.
+tenant2=22222222-2222-4222-8222-222222222222
+operator_id=operator operator_secret="$(rand)" operator_oid=cccccccc-0000-4000-8000-000000000003
+app_id=app-signer app_secret="$(rand)" app_oid=dddddddd-0000-4000-8000-000000000004
+member_id=group-member member_secret="$(rand)" member_oid=eeeeeeee-0000-4000-8000-000000000005 group_oid=99999999-0000-4000-8000-000000000009
+t2app_id=tenant2-app t2app_secret="$(rand)" t2app_oid=ffffffff-0000-4000-8000-000000000006
+if [ -n "$primary" ]; then
+  primary="$(cd "$primary" && pwd)"
+  # shellcheck disable=SC1091
+  source "$primary/host.env"
+fi
 
 # cwd is an empty folder so the host cannot pick up a developer's ./local.settings.json.
-mkdir -p "$dir/cwd" "$dir/data"
+data="$dir/data"
+[ -n "$primary" ] && data="$primary/data"
+mkdir -p "$dir/cwd" "$data"
 log="$dir/host.log"
 (
   cd "$dir/cwd"
@@ -33,7 +49,7 @@ log="$dir/host.log"
   export HsmVault__Vaults__DefaultVault=default
   export HsmVault__Vaults__PublicPort="$port"
   export HsmVault__Standalone__Port="$port"
-  export HsmVault__Standalone__DataDirectory="$dir/data"
+  export HsmVault__Standalone__DataDirectory="$data"
   export HsmVault__Standalone__HostNames=localhost
   export HsmVault__Auth__TenantId="$tenant"
   export HsmVault__Auth__Audience=https://vault.azure.net
@@ -43,6 +59,27 @@ log="$dir/host.log"
   export HsmVault__DevIdentity__Principals__1__ClientId="$noaccess_id"
   export HsmVault__DevIdentity__Principals__1__ClientSecret="$noaccess_secret"
   export HsmVault__DevIdentity__Principals__1__ObjectId="$noaccess_oid"
+  export HsmVault__DevIdentity__Principals__2__ClientId="$operator_id"
+  export HsmVault__DevIdentity__Principals__2__ClientSecret="$operator_secret"
+  export HsmVault__DevIdentity__Principals__2__ObjectId="$operator_oid"
+  export HsmVault__DevIdentity__Principals__2__Roles__0=HsmVault.Operator
+  export HsmVault__DevIdentity__Principals__3__ClientId="$app_id"
+  export HsmVault__DevIdentity__Principals__3__ClientSecret="$app_secret"
+  export HsmVault__DevIdentity__Principals__3__ObjectId="$app_oid"
+  export HsmVault__DevIdentity__Principals__4__ClientId="$member_id"
+  export HsmVault__DevIdentity__Principals__4__ClientSecret="$member_secret"
+  export HsmVault__DevIdentity__Principals__4__ObjectId="$member_oid"
+  export HsmVault__DevIdentity__Principals__4__Groups__0="$group_oid"
+  export HsmVault__DevIdentity__Principals__5__ClientId="$t2app_id"
+  export HsmVault__DevIdentity__Principals__5__ClientSecret="$t2app_secret"
+  export HsmVault__DevIdentity__Principals__5__ObjectId="$t2app_oid"
+  export HsmVault__DevIdentity__Principals__5__TenantId="$tenant2"
+  export HsmVault__DevIdentity__Principals__5__Roles__0=HsmVault.Operator
+  export HsmVault__Auth__OperatorRole=HsmVault.Operator
+  # Low limits for two vaults the throttling test creates; every other vault keeps the generous defaults.
+  export HsmVault__Throttling__Vaults__throttledcaller__CallerRequestsPerSecond=5
+  export HsmVault__Throttling__Vaults__throttledvault__VaultRequestsPerSecond=5
+  if [ -n "$primary" ]; then export HsmVault__Auth__Authority="$HSMVAULT_TEST_URL"; fi
   export HsmVault__Seed__Vaults__0__Name=default
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId="$admin_oid"
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys=all
@@ -69,6 +106,13 @@ fi
 ca="$(sed -n 's/^.*HsmVault TLS certificate: *//p' "$log" | head -n 1 | tr -d '\r')"
 [ -n "$ca" ] && [ -f "$ca" ] || { echo "start-test-host: ERROR: host did not print an existing 'HsmVault TLS certificate: <path>' (got '$ca')" >&2; exit 1; }
 
+if [ -n "$primary" ]; then
+  cat > "$dir/host.env" <<ENV
+export HSMVAULT_TEST_B_URL='https://localhost:$port'
+ENV
+  echo "start-test-host: second instance ready at https://localhost:$port (pid $pid, log $log)" >&2
+  exit 0
+fi
 cat > "$dir/host.env" <<ENV
 export HSMVAULT_TEST_URL='https://localhost:$port'
 export HSMVAULT_TEST_CA='$ca'
@@ -79,5 +123,11 @@ export HSMVAULT_TEST_ADMIN_OID='$admin_oid'
 export HSMVAULT_TEST_NOACCESS_ID='$noaccess_id'
 export HSMVAULT_TEST_NOACCESS_SECRET='$noaccess_secret'
 export HSMVAULT_TEST_NOACCESS_OID='$noaccess_oid'
+export HSMVAULT_TEST_TENANT2='$tenant2'
+export HSMVAULT_TEST_OPERATOR_ID='$operator_id' HSMVAULT_TEST_OPERATOR_SECRET='$operator_secret' HSMVAULT_TEST_OPERATOR_OID='$operator_oid'
+export HSMVAULT_TEST_APP_ID='$app_id' HSMVAULT_TEST_APP_SECRET='$app_secret' HSMVAULT_TEST_APP_OID='$app_oid'
+export HSMVAULT_TEST_MEMBER_ID='$member_id' HSMVAULT_TEST_MEMBER_SECRET='$member_secret' HSMVAULT_TEST_MEMBER_OID='$member_oid' HSMVAULT_TEST_GROUP_OID='$group_oid'
+export HSMVAULT_TEST_T2APP_ID='$t2app_id' HSMVAULT_TEST_T2APP_SECRET='$t2app_secret' HSMVAULT_TEST_T2APP_OID='$t2app_oid'
+export HSMVAULT_TEST_SIGNING_KEY='$data/dev-identity-signing-key.pem'
 ENV
 echo "start-test-host: ready at https://localhost:$port (pid $pid, log $log)" >&2

@@ -13,7 +13,21 @@ export const env = {
   get ca() { return readFileSync(need('HSMVAULT_TEST_CA')); },
   get admin() { return { id: need('HSMVAULT_TEST_ADMIN_ID'), secret: need('HSMVAULT_TEST_ADMIN_SECRET') }; },
   get noAccess() { return { id: need('HSMVAULT_TEST_NOACCESS_ID'), secret: need('HSMVAULT_TEST_NOACCESS_SECRET') }; },
+  // Identity and access tests (infra/local/start-test-host.sh).
+  get urlB() { return need('HSMVAULT_TEST_B_URL').replace(/\/+$/, ''); },
+  get tenant2() { return need('HSMVAULT_TEST_TENANT2'); },
+  get operator() { return principal('OPERATOR'); },
+  get app() { return principal('APP'); },
+  get member() { return { ...principal('MEMBER'), group: need('HSMVAULT_TEST_GROUP_OID') }; },
+  get t2app() { return { ...principal('T2APP'), tenant: need('HSMVAULT_TEST_TENANT2') }; },
+  get adminOid() { return need('HSMVAULT_TEST_ADMIN_OID'); },
+  get noAccessOid() { return need('HSMVAULT_TEST_NOACCESS_OID'); },
+  get signingKeyPem() { return readFileSync(need('HSMVAULT_TEST_SIGNING_KEY'), 'utf8'); },
 };
+
+function principal(name) {
+  return { id: need(`HSMVAULT_TEST_${name}_ID`), secret: need(`HSMVAULT_TEST_${name}_SECRET`), oid: need(`HSMVAULT_TEST_${name}_OID`) };
+}
 
 export const AUDIENCE = 'https://vault.azure.net';
 export const API_VERSION = '7.4';

@@ -23,3 +23,19 @@ export const unsigned = (claims) => `${enc({ alg: 'none', typ: 'JWT' })}.${enc(c
 /** Decodes a JWT payload without verifying it (to copy real claims). */
 export const payloadOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
 export const headerOf = (jwt) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString('utf8'));
+
+/** RS256 token signed with the development identity provider's real key (from its data folder), any claims. */
+export function signedByIdp(pem, kid, claims, header = {}) {
+  const head = enc({ alg: 'RS256', typ: 'JWT', kid, ...header });
+  const body = enc(claims);
+  const sig = crypto.sign('sha256', Buffer.from(`${head}.${body}`), crypto.createPrivateKey(pem)).toString('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+/** HS256 token whose HMAC key is the given bytes (e.g. the issuer's public key: the classic key-confusion attack). */
+export function hs256(claims, secret, kid) {
+  const head = enc({ alg: 'HS256', typ: 'JWT', ...(kid ? { kid } : {}) });
+  const body = enc(claims);
+  const sig = crypto.createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${sig}`;
+}
