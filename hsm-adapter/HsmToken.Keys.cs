@@ -12,7 +12,7 @@ public sealed partial class HsmToken
             throw new HsmException(HsmErrorKind.InvalidInput, "RSA key size must be a multiple of 8 between 2048 and 16384 bits");
         var ckaId = KeyTemplates.NewCkaId();
         var id = ToKeyId(ckaId);
-        return WithSession("generate RSA key", s =>
+        return WithTokenWrite("generate RSA key", s =>
         {
             using var mech = Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN);
             s.GenerateKeyPair(mech, Templates.RsaPublic(ckaId, label, usage, bits), Templates.RsaPrivate(ckaId, label, usage),
@@ -30,7 +30,7 @@ public sealed partial class HsmToken
             throw new HsmException(HsmErrorKind.Unsupported, "This token does not support secp256k1");
         var ckaId = KeyTemplates.NewCkaId();
         var id = ToKeyId(ckaId);
-        return WithSession("generate EC key", s =>
+        return WithTokenWrite("generate EC key", s =>
         {
             using var mech = Factories.MechanismFactory.Create(CKM.CKM_EC_KEY_PAIR_GEN);
             s.GenerateKeyPair(mech, Templates.EcPublic(ckaId, label, usage, curve), Templates.EcPrivate(ckaId, label, usage, curve),
@@ -47,7 +47,7 @@ public sealed partial class HsmToken
             throw new HsmException(HsmErrorKind.InvalidInput, "AES key size must be 128, 192 or 256 bits");
         var ckaId = KeyTemplates.NewCkaId();
         var id = ToKeyId(ckaId);
-        return WithSession("generate AES key", s =>
+        return WithTokenWrite("generate AES key", s =>
         {
             using var mech = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
             var h = s.GenerateKey(mech, Templates.Aes(ckaId, label, usage, bits: bits));
@@ -99,7 +99,7 @@ public sealed partial class HsmToken
             throw new HsmException(HsmErrorKind.InvalidInput, "AES key must be 16, 24 or 32 bytes");
         var ckaId = KeyTemplates.NewCkaId();
         var id = ToKeyId(ckaId);
-        return WithSession("import AES key", s =>
+        return WithTokenWrite("import AES key", s =>
         {
             var h = s.CreateObject(Templates.Aes(ckaId, label, usage, value: key));
             Remember(id, CKO.CKO_SECRET_KEY, new KeyObject(h, CKK.CKK_AES, 0, null));
@@ -108,7 +108,7 @@ public sealed partial class HsmToken
     }
 
     private HsmKeyId CreatePair(HsmKeyId id, string op, List<IObjectAttribute> privateT, List<IObjectAttribute> publicT) =>
-        WithSession(op, s =>
+        WithTokenWrite(op, s =>
         {
             var priv = s.CreateObject(privateT);
             try
@@ -128,7 +128,7 @@ public sealed partial class HsmToken
     {
         var ckaId = IdBytes(id);
         Forget(id);
-        WithSession("destroy key", s =>
+        WithTokenWrite("destroy key", s =>
         {
             foreach (var h in s.FindAllObjects(Templates.FindAll(ckaId)))
             {

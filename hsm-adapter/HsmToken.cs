@@ -156,6 +156,18 @@ public sealed partial class HsmToken : IHsm
         }
     }
 
+    // SoftHSM's file object store fails C_GenerateKey/C_CreateObject with CKR_GENERAL_ERROR when token objects are
+    // created and destroyed concurrently (seen in ConcurrencyTests), so writes to the token's object store take turns.
+    // Key operations (sign, decrypt, …) do not take this lock. Shared by every HsmToken of the same module and token.
+    private static readonly ConcurrentDictionary<string, object> TokenWriteGates = new();
+    private object TokenWriteGate => TokenWriteGates.GetOrAdd($"{_libraryPath}\n{TokenLabel}", _ => new object());
+
+    /// <summary>Creates or destroys token objects, one at a time per token.</summary>
+    internal T WithTokenWrite<T>(string op, Func<ISession, T> action)
+    {
+        lock (TokenWriteGate) return WithSession(op, action);
+    }
+
     /// <summary>Runs a non-retried operation (key creation, destruction) on a pooled session.</summary>
     internal T WithSession<T>(string op, Func<ISession, T> action)
     {
