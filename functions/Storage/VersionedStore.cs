@@ -1,0 +1,115 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using HsmVault.Pipeline;
+using HsmVault.Resilience;
+
+namespace HsmVault.Storage;
+
+/// <summary>
+/// Versioned objects (keys, secrets) in Table storage: find, add a version and make it current, update, list.
+/// ETag concurrency wherever two instances could race; within one instance new versions of a name take turns.
+/// </summary>
+public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines resilience, string kind)
+    where T : VersionedEntity, new()
+{
+    private const int MaxAddAttempts = 20;
+    private readonly SemaphoreSlim[] _versionLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    /// <summary>Columns a list page reads; null reads every column.</summary>
+    protected virtual IEnumerable<string>? ListColumns => null;
+
+    public async Task<T?> FindAsync(string vault, string name, string? version, CancellationToken ct)
+    {
+        var rowKey = string.IsNullOrEmpty(version) ? VersionedEntity.CurrentRowKey(name) : VersionedEntity.VersionRowKey(name, version);
+        var row = await resilience.StorageRead.ExecuteAsync(async t =>
+            await table.GetEntityIfExistsAsync<T>(vault, rowKey, cancellationToken: t), ct);
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>Stores a new version and makes it current, atomically; 409 if other writers keep winning.</summary>
+    public async Task AddVersionAsync(T version, CancellationToken ct)
+    {
+        var gate = _versionLocks[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode($"{version.PartitionKey}/{version.Name}") % _versionLocks.Length)];
+        await gate.WaitAsync(ct);
+        try
+        {
+            await AddVersionUnlockedAsync(version, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task AddVersionUnlockedAsync(T version, CancellationToken ct)
+    {
+        version.RowKey = VersionedEntity.VersionRowKey(version.Name, version.Version);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await FindAsync(version.PartitionKey, version.Name, null, ct);
+            var header = version.CopyAs<T>(VersionedEntity.CurrentRowKey(version.Name));
+            if (current is not null) header.Name = current.Name; // the name keeps the casing it was created with
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add, version),
+                current is null
+                    ? new(TableTransactionActionType.Add, header)
+                    : new(TableTransactionActionType.UpdateReplace, header, current.ETag),
+            };
+            try
+            {
+                await resilience.StorageWrite.ExecuteAsync(async t => await table.SubmitTransactionAsync(actions, t), ct);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another instance made a version current meanwhile: back off with jitter and try again on the new ETag.
+                if (attempt == MaxAddAttempts)
+                    throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"Too many concurrent new versions of this {kind}; retry the request.");
+                await Task.Delay(Random.Shared.Next(5, 25) * Math.Min(attempt, 8), ct);
+            }
+        }
+    }
+
+    /// <summary>Replaces a version's row, and the current-version copy when it is the current version.</summary>
+    public async Task UpdateAsync(T version, CancellationToken ct)
+    {
+        var current = await FindAsync(version.PartitionKey, version.Name, null, ct);
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, version.CopyAs<T>(version.RowKey), version.ETag) };
+        if (current is not null && current.Version == version.Version)
+            actions.Add(new(TableTransactionActionType.UpdateReplace, version.CopyAs<T>(current.RowKey), current.ETag));
+        try
+        {
+            await resilience.StorageWrite.ExecuteAsync(async t => await table.SubmitTransactionAsync(actions, t), ct);
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+        {
+            throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"The {kind} was changed by another request; retry the update.");
+        }
+    }
+
+    public Task<Page<T>> ListCurrentAsync(string vault, int maxResults, string? continuation, CancellationToken ct) =>
+        PageAsync(vault, VersionedEntity.CurrentPrefixFrom, VersionedEntity.CurrentPrefixTo, maxResults, continuation, ct);
+
+    public Task<Page<T>> ListVersionsAsync(string vault, string name, int maxResults, string? continuation, CancellationToken ct) =>
+        PageAsync(vault, VersionedEntity.VersionsFrom(name), VersionedEntity.VersionsTo(name), maxResults, continuation, ct);
+
+    private async Task<Page<T>> PageAsync(string vault, string from, string to, int maxResults, string? continuation, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {vault} and RowKey ge {from} and RowKey lt {to}");
+        try
+        {
+            return await resilience.StorageRead.ExecuteAsync(async t =>
+            {
+                await foreach (var page in table.QueryAsync<T>(filter, maxResults, ListColumns, t).AsPages(continuation, maxResults))
+                    return page;
+                return Page<T>.FromValues([], null, null!);
+            }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 400 && continuation is not null)
+        {
+            throw VaultException.BadParameter("The $skiptoken is not valid.");
+        }
+    }
+}
