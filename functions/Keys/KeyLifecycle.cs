@@ -101,13 +101,8 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     public async Task<KeyListResult> ListAsync(RequestContext ctx, string? name)
     {
         if (name is not null) KeyNames.Name(name);
-        var maxResults = Paging.MaxResults(ctx.Request);
-        var continuation = Paging.Continuation(ctx.Request);
-        var page = name is null
-            ? await store.ListCurrentAsync(ctx.Vault.Name, maxResults, continuation, ctx.Cancellation)
-            : await store.ListVersionsAsync(ctx.Vault.Name, name, maxResults, continuation, ctx.Cancellation);
-        if (name is not null && page.Values.Count == 0 && continuation is null)
-            throw VaultException.NotFound("KeyNotFound", $"A key with (name/id) {name} was not found in this key vault.");
+        var (page, maxResults) = await store.ListPageAsync(ctx, name)
+            ?? throw VaultException.NotFound("KeyNotFound", $"A key with (name/id) {name} was not found in this key vault.");
         var items = page.Values.Select(k => name is null ? mapper.Item(ctx.Vault, k) : mapper.VersionItem(ctx.Vault, k)).ToList();
         var path = name is null ? "keys" : $"keys/{name}/versions";
         return new KeyListResult(items, Paging.NextLink(ctx, path, maxResults, page.ContinuationToken));

@@ -53,13 +53,7 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
     public async Task<SecretListResult> ListAsync(RequestContext ctx, string? name)
     {
         if (name is not null) KeyNames.Name(name);
-        var maxResults = Paging.MaxResults(ctx.Request);
-        var continuation = Paging.Continuation(ctx.Request);
-        var page = name is null
-            ? await store.ListCurrentAsync(ctx.Vault.Name, maxResults, continuation, ctx.Cancellation)
-            : await store.ListVersionsAsync(ctx.Vault.Name, name, maxResults, continuation, ctx.Cancellation);
-        if (name is not null && page.Values.Count == 0 && continuation is null)
-            throw NotFound(name, null);
+        var (page, maxResults) = await store.ListPageAsync(ctx, name) ?? throw NotFound(name!, null);
         if (name is not null) ctx.AuditObjectId = $"secrets/{name}";
         var items = page.Values.Select(s => name is null ? SecretMapper.Item(ctx.Vault, s) : SecretMapper.VersionItem(ctx.Vault, s)).ToList();
         var path = name is null ? "secrets" : $"secrets/{name}/versions";

@@ -2,6 +2,7 @@ using System.Net;
 using Azure;
 using Azure.Data.Tables;
 using HsmVault.Pipeline;
+using HsmVault.Keys;
 using HsmVault.Resilience;
 
 namespace HsmVault.Storage;
@@ -94,6 +95,20 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
 
     public Task<Page<T>> ListVersionsAsync(string vault, string name, int maxResults, string? continuation, CancellationToken ct) =>
         PageAsync(vault, VersionedEntity.VersionsFrom(name), VersionedEntity.VersionsTo(name), maxResults, continuation, ct);
+
+    /// <summary>
+    /// The page a list request asks for (<c>maxresults</c>, <c>$skiptoken</c>): current versions of every name, or every
+    /// version of <paramref name="name"/>; null when that name has no version at all.
+    /// </summary>
+    public async Task<(Page<T> Page, int MaxResults)?> ListPageAsync(Pipeline.RequestContext ctx, string? name)
+    {
+        var maxResults = Paging.MaxResults(ctx.Request);
+        var continuation = Paging.Continuation(ctx.Request);
+        var page = name is null
+            ? await ListCurrentAsync(ctx.Vault.Name, maxResults, continuation, ctx.Cancellation)
+            : await ListVersionsAsync(ctx.Vault.Name, name, maxResults, continuation, ctx.Cancellation);
+        return name is not null && page.Values.Count == 0 && continuation is null ? null : (page, maxResults);
+    }
 
     private async Task<Page<T>> PageAsync(string vault, string from, string to, int maxResults, string? continuation, CancellationToken ct)
     {
