@@ -29,6 +29,7 @@ public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : IHostedS
     public ValueTask WriteAsync(AuditRecord record, CancellationToken ct = default) => _queue.Writer.WriteAsync(record, ct);
 
     private Task _writer = Task.CompletedTask;
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Not a BackgroundService: its stop cancels a loop that has not started yet, which would drop the queue.
     public Task StartAsync(CancellationToken ct)
@@ -40,15 +41,23 @@ public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : IHostedS
     /// <summary>Stops taking records and waits until every queued record is stored (or the host's stop timeout).</summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        _stopping.TrySetResult();
         _queue.Writer.TryComplete();
         await _writer.WaitAsync(ct);
     }
+
+    /// <summary>How long the writer lets records gather after the first one, so a busy vault writes full batches.</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
 
     private async Task DrainAsync()
     {
         var batch = new List<AuditRecord>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // Unless stopping, wait a moment for more records: one transaction per partition per batch,
+            // instead of one per request when each would be written at once.
+            if (_queue.Reader.Count < MaxBatch && !_stopping.Task.IsCompleted)
+                await Task.WhenAny(Task.Delay(Linger), _stopping.Task);
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record)) batch.Add(record);
             foreach (var partition in batch.Select(AuditEntity.From).GroupBy(e => e.PartitionKey))
                 await StoreAsync(partition.ToList());

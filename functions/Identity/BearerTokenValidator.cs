@@ -39,6 +39,7 @@ public sealed class BearerTokenValidator : IDisposable
     private readonly ITrustedTenants? _trustedTenants;
     private readonly JsonWebTokenHandler _handler;
     private readonly HttpClient? _ownedHttpClient;
+    private readonly ValidatedTokenCache _validated = new(TimeProvider.System);
     private readonly ILogger _logger;
 
     /// <summary>One tenant's OpenID metadata, and when a refresh was last requested for it.</summary>
@@ -137,6 +138,8 @@ public sealed class BearerTokenValidator : IDisposable
             return TokenValidationOutcome.Failure("token too large");
         if (!LooksLikeSignedJwt(token))
             return TokenValidationOutcome.Failure("malformed token");
+        if (_validated.TryGet(token, out var known))
+            return TokenValidationOutcome.Success(known);
 
         JsonWebToken jwt;
         try
@@ -184,7 +187,10 @@ public sealed class BearerTokenValidator : IDisposable
             return TokenValidationOutcome.Failure(error);
         }
 
-        return MapCaller((JsonWebToken)result.SecurityToken, tenant);
+        var validated = (JsonWebToken)result.SecurityToken;
+        var outcome = MapCaller(validated, tenant);
+        if (outcome.Caller is { } caller) _validated.Add(token, caller, validated.ValidTo);
+        return outcome;
     }
 
     /// <summary>

@@ -105,7 +105,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
 
     private async Task<KeyEntity> UsableKeyAsync(RequestContext ctx, string name, string? version, string operation)
     {
-        var key = await keys.FindAsync(ctx, name, version);
+        var key = await keys.FindAsync(ctx, name, version, recent: true);
         KeyGuards.DemandUsable(key, operation, clock.GetUtcNow());
         return key;
     }

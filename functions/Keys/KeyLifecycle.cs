@@ -83,12 +83,18 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         return await PersistAsync(ctx, entity, id);
     }
 
-    public async Task<KeyEntity> FindAsync(RequestContext ctx, string name, string? version)
+    /// <summary>
+    /// A key version's row. <paramref name="recent"/> accepts a row read up to a second ago (reads for get and crypto
+    /// operations); updates read it fresh, with its ETag.
+    /// </summary>
+    public async Task<KeyEntity> FindAsync(RequestContext ctx, string name, string? version, bool recent = false)
     {
         KeyNames.Name(name);
         version = KeyNames.Version(version);
         ctx.AuditObjectId = version is null ? $"keys/{name}" : $"keys/{name}/{version}";
-        var key = await store.FindAsync(ctx.Vault.Name, name, version, ctx.Cancellation)
+        var key = await (recent
+                ? store.FindRecentAsync(ctx.Vault.Name, name, version, ctx.Cancellation)
+                : store.FindAsync(ctx.Vault.Name, name, version, ctx.Cancellation))
             ?? throw VaultException.NotFound("KeyNotFound",
                 $"A key with (name/id) {name}{(version is null ? "" : "/" + version)} was not found in this key vault.");
         ctx.AuditObjectId = $"keys/{key.Name}/{key.Version}";
@@ -96,7 +102,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     }
 
     public async Task<KeyBundle> GetAsync(RequestContext ctx, string name, string? version) =>
-        mapper.Bundle(ctx.Vault, await FindAsync(ctx, name, version));
+        mapper.Bundle(ctx.Vault, await FindAsync(ctx, name, version, recent: true));
 
     public async Task<KeyListResult> ListAsync(RequestContext ctx, string? name)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
@@ -17,6 +18,11 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
     private const int MaxAddAttempts = 20;
     private readonly SemaphoreSlim[] _versionLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
+    /// <summary>How long a row read for a hot-path operation is reused without reading storage again.</summary>
+    public static readonly TimeSpan RecentLifetime = TimeSpan.FromSeconds(1);
+    private const int MaxRecent = 100_000;
+    private readonly ConcurrentDictionary<(string Vault, string RowKey), (T Row, long UntilTicks)> _recent = new();
+
     /// <summary>Columns a list page reads; null reads every column.</summary>
     protected virtual IEnumerable<string>? ListColumns => null;
 
@@ -26,6 +32,29 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         var row = await resilience.StorageRead.ExecuteAsync(async t =>
             await table.GetEntityIfExistsAsync<T>(vault, rowKey, cancellationToken: t), ct);
         return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>
+    /// Like <see cref="FindAsync"/>, but reuses a row read in the last <see cref="RecentLifetime"/>: for the hot path
+    /// (every sign or decrypt reads its key's row). A change made on another instance shows within that time, one made
+    /// here at once. The row returned is shared: callers must not modify it.
+    /// </summary>
+    public async Task<T?> FindRecentAsync(string vault, string name, string? version, CancellationToken ct)
+    {
+        var key = (vault, string.IsNullOrEmpty(version) ? VersionedEntity.CurrentRowKey(name) : VersionedEntity.VersionRowKey(name, version));
+        var now = Environment.TickCount64;
+        if (_recent.TryGetValue(key, out var hit) && now < hit.UntilTicks) return hit.Row;
+        var row = await FindAsync(vault, name, version, ct);
+        if (_recent.Count >= MaxRecent) _recent.Clear();
+        if (row is null) _recent.TryRemove(key, out _);
+        else _recent[key] = (row, now + (long)RecentLifetime.TotalMilliseconds);
+        return row;
+    }
+
+    private void Forget(T version)
+    {
+        _recent.TryRemove((version.PartitionKey, VersionedEntity.CurrentRowKey(version.Name)), out _);
+        _recent.TryRemove((version.PartitionKey, VersionedEntity.VersionRowKey(version.Name, version.Version)), out _);
     }
 
     /// <summary>Stores a new version and makes it current, atomically; 409 if other writers keep winning.</summary>
@@ -61,6 +90,7 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
             try
             {
                 await resilience.StorageWrite.ExecuteAsync(async t => await table.SubmitTransactionAsync(actions, t), ct);
+                Forget(version);
                 return;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
@@ -83,9 +113,11 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         try
         {
             await resilience.StorageWrite.ExecuteAsync(async t => await table.SubmitTransactionAsync(actions, t), ct);
+            Forget(version);
         }
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
+            Forget(version);
             throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"The {kind} was changed by another request; retry the update.");
         }
     }
