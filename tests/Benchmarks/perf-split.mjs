@@ -8,20 +8,22 @@ const wrk = wrkJson ? JSON.parse(wrkJson) : null;
 
 // Ordered: the first rule that matches any frame of a host sample names its subsystem.
 const rules = [
-  ["HSM (SoftHSM2 C_Sign/C_Decrypt/C_Encrypt, incl. its OpenSSL math)", (f) => /libsofthsm2/.test(f.dso)],
-  ["PKCS#11 interop/adapter (HsmToken, Pkcs11Interop marshalling)", (f) => /Net\.Pkcs11Interop|HsmVault\.Hsm\./.test(f.sym)],
-  ["token validation (JWT parse + RSA signature verify, claims)", (f) => /BearerTokenValidator|Microsoft\.IdentityModel|JsonWebToken/.test(f.sym)],
-  ["TLS (SslStream + libssl record encrypt/decrypt)", (f) => /libssl/.test(f.dso) || /SslStream|System\.Net\.Security/.test(f.sym)],
-  ["Table storage client (Azure.Data.Tables/Azure.Core/HttpClient to Azurite)", (f) => /Azure\.Data\.Tables|Azure\.Core|Azure\.Response|System\.Net\.Http|HsmVault\.Keys\.KeyStore/.test(f.sym)],
-  ["audit (AuditLog queue + batch writer)", (f) => /HsmVault\.Audit/.test(f.sym)],
-  ["policy + vault lookup", (f) => /HsmVault\.Access|HsmVault\.Vaults/.test(f.sym)],
-  ["Polly resilience pipelines", (f) => /^Polly/.test(f.sym)],
-  ["JSON (System.Text.Json, request/response bodies)", (f) => /System\.Text\.Json/.test(f.sym)],
-  ["Kestrel / ASP.NET Core / function routing", (f) => /Microsoft\.AspNetCore|HsmVault\.Hosting|Microsoft\.Extensions/.test(f.sym)],
-  ["GC", (f) => /libclrgc|WKS::|SVR::|gc_heap|GCHeap|GarbageCollect|memclr|JIT_New|Alloc/.test(f.sym + " " + f.dso)],
-  ["libcrypto with unresolved caller (JWT verify or TLS or HSM math)", (f) => /libcrypto/.test(f.dso)],
-  ["kernel (sockets, syscalls, scheduling)", (f) => /kernel/.test(f.dso)],
-  ["JIT / runtime / other native", (f) => /libcoreclr|libclrjit|libSystem|libc\.so|ld-linux/.test(f.dso)],
+  ["HSM: SoftHSM2 (RSA/EC/AES math in its OpenSSL, object lookup, locking)", (f) => /libsofthsm2/.test(f.dso)],
+  ["PKCS#11 interop + adapter (Pkcs11Interop marshalling, HsmToken, SessionPool)", (f) => /Net\.Pkcs11Interop|HsmVault\.Hsm\./.test(f.sym)],
+  ["TLS (SslStream, libssl record encryption/decryption)", (f) => /libssl/.test(f.dso) || /SslStream|System\.Net\.Security/.test(f.sym)],
+  ["token validation (JWT parse, RS256 signature verify, claims)", (f) => /BearerTokenValidator|Microsoft\.IdentityModel|JsonWebToken/.test(f.sym)],
+  ["other crypto via .NET's OpenSSL shim (e.g. SharedKey HMAC for Table requests, hashing)", (f) => /System\.Security\.Cryptography\.Native/.test(f.dso) || /System\.Security\.Cryptography/.test(f.sym)],
+  ["Table storage client (Azure.Data.Tables, Azure.Core, HttpClient to Azurite)", (f) => /Azure\.Data\.Tables|Azure\.Core|Azure\.Response|System\.Net\.Http|HsmVault\.Keys\.KeyStore/.test(f.sym)],
+  ["audit (AuditLog queue, AuditEntity, batch writer)", (f) => /HsmVault\.Audit/.test(f.sym)],
+  ["policy + vault lookup (cached)", (f) => /HsmVault\.Access|HsmVault\.Vaults/.test(f.sym)],
+  ["Polly resilience pipelines", (f) => /\bPolly\./.test(f.sym)],
+  ["JSON (System.Text.Json)", (f) => /System\.Text\.Json/.test(f.sym)],
+  ["Kestrel / ASP.NET Core / routing / pipeline", (f) => /Microsoft\.AspNetCore|HsmVault\.Hosting|HsmVault\.Pipeline|Microsoft\.Extensions/.test(f.sym)],
+  ["sockets / threadpool / async machinery (System.Net.Sockets, System.Threading)", (f) => /System\.Net\.Sockets|System\.Threading|System\.Runtime\.CompilerServices/.test(f.sym)],
+  ["GC and allocation", (f) => /libclrgc|WKS::|SVR::|gc_heap|GCHeap|GarbageCollect|JIT_New|Allocat/.test(f.sym + " " + f.dso)],
+  ["libcrypto, caller not unwound", (f) => /libcrypto/.test(f.dso)],
+  ["kernel (network stack, syscalls, scheduling)", (f) => /kernel/.test(f.dso)],
+  ["runtime / libc / other native", (f) => /libcoreclr|libclrjit|libSystem|libc\.so|ld-linux/.test(f.dso)],
 ];
 
 const perProcess = new Map(), perSub = new Map(), hostLeaf = new Map();

@@ -127,8 +127,9 @@ const profs = fs.existsSync(a.profiles) ? fs.readdirSync(a.profiles).filter((f) 
 if (profs.length) {
   p("## 4. Where the time goes (perf, whole machine, at the connection count of peak throughput)");
   p();
-  p("`perf record -F 499 -a -g` for a few seconds while wrk runs; JIT-compiled methods are named through the host's perf map (`DOTNET_PerfMapEnabled=1`).");
-  p("Host samples are assigned to the first matching subsystem over the whole stack (rules in `tests/Benchmarks/perf-split.mjs`); native code without frame pointers (libcrypto, libc) can cut stacks short, which is why some libcrypto time stays unattributed.");
+  p("Profiled on a second instance of the same build (same token, same tables, started after the measured host was stopped) with `DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0`, so that perf can name JIT-compiled methods; the figures in sections 1–3 come from the unmodified host.");
+  p("`perf record -F 299 -a --call-graph dwarf` while wrk runs at the peak connection count. DWARF unwinding walks native code (libcrypto → libsofthsm2 / libssl / .NET's OpenSSL shim) up to the first managed frame; each host sample goes to the first subsystem rule (in order, `tests/Benchmarks/perf-split.mjs`) that matches any of its frames. Managed code is thus attributed by its leaf method (self time), native code by its caller library.");
+  p("≈ CPU ms per request = the share × host CPU per request measured at peak on the unmodified host (section 2).");
   p();
   for (const f of profs.sort()) {
     const pr = JSON.parse(fs.readFileSync(path.join(a.profiles, f), "utf8"));

@@ -60,6 +60,7 @@ bg_pids=()
 cleanup() {
   for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
   bash "$infra/stop-pid.sh" "$work/host/host.pid"
+  bash "$infra/stop-pid.sh" "$work/host-prof/host.pid"
   bash "$infra/stop-azurite.sh" "$work/azurite"
   rm -rf "$work"
 }
@@ -103,18 +104,19 @@ log "raw PKCS#11 and adapter throughput (${raw_secs}s per point)"
 azurite_port="$(bash "$infra/free-port.sh")"
 bash "$infra/start-azurite.sh" "$work/azurite" "$azurite_port" --in-memory
 export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
-# Perf map: lets perf name JIT-compiled methods; it changes nothing on the request path.
-DOTNET_PerfMapEnabled=1 bash "$infra/start-test-host.sh" "$work/host"
+bash "$infra/start-test-host.sh" "$work/host"
 # shellcheck disable=SC1091
 source "$work/host/host.env"
 host_pid="$(cat "$work/host/host.pid")"
 azurite_pid="$(cat "$work/azurite/azurite.pid")"
 url="$HSMVAULT_TEST_URL" api="api-version=7.6"
 
-token="$(curl -sf --cacert "$HSMVAULT_TEST_CA" "$url/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
-  -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_ADMIN_ID" --data-urlencode client_secret="$HSMVAULT_TEST_ADMIN_SECRET" \
-  -d scope=https://vault.azure.net/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')" \
-  || die "could not get a token from the development identity provider"
+get_token() {
+  curl -sf --cacert "$HSMVAULT_TEST_CA" "$url/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
+    -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_ADMIN_ID" --data-urlencode client_secret="$HSMVAULT_TEST_ADMIN_SECRET" \
+    -d scope=https://vault.azure.net/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'
+}
+token="$(get_token)" || die "could not get a token from the development identity provider"
 export BENCH_TOKEN="$token"
 call() { # call METHOD PATH [BODY] -> response body on stdout, fails on non-2xx
   curl -sS --fail-with-body --cacert "$HSMVAULT_TEST_CA" -X "$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -196,8 +198,44 @@ for o in "${ops[@]}"; do
   run_wrk "$name-at80" "$method" "$path" "$body" "$pc" "$secs" "$delay"
 done
 
+# ---- key create, secrets ---------------------------------------------------------------------------------------
+log "RSA-2048 key create (${create_secs}s)"
+run_wrk "rsa2048-create" POST /keys/bench-created/create "$work/create.json" 1 "$create_secs"
+run_wrk "rsa2048-create" POST /keys/bench-created/create "$work/create.json" 2 "$create_secs"
+
+secrets="n/a"
+probe="$(curl -s -o /dev/null -w '%{http_code}' --cacert "$HSMVAULT_TEST_CA" -X PUT -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' --data-binary "@$work/secret.json" "$url/secrets/bench-secret?$api")"
+if [ "$probe" = 200 ]; then
+  secrets="yes"
+  log "secrets: set and get"
+  for c in $conns; do run_wrk "secret-set" PUT /secrets/bench-secret "$work/secret.json" "$c" "$secs"; done
+  for c in $conns; do run_wrk "secret-get" GET /secrets/bench-secret "" "$c" "$secs"; done
+else
+  log "secrets: PUT /secrets/... answered $probe: no secrets API in this build (n/a)"
+fi
+
+hwm_kb="$(awk '/^VmHWM/{print $2}' "/proc/$host_pid/status")"
+rss_kb="$(awk '/^VmRSS/{print $2}' "/proc/$host_pid/status")"
+load_after="$(cat /proc/loadavg)"
+non2xx_host_log="$(grep -c ' fail: \|LogError\|Unhandled' "$work/host/host.log" || true)"
+cp "$work/host/host.log" "$out/host.log"
+
 # ---- profile: RS256 and ES256 sign at the connection count of peak throughput ------------------------------
 if [ -n "$profile" ]; then
+  # A second instance of the same build on the same token and tables, for profiling only: W^X off so JIT code lives in
+  # anonymous memory that perf can name through the perf map (DOTNET_PerfMapEnabled). The figures above come from the
+  # unmodified host, which is stopped first.
+  bash "$infra/stop-pid.sh" "$work/host/host.pid"
+  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 bash "$infra/start-test-host.sh" "$work/host-prof"
+  # shellcheck disable=SC1091
+  source "$work/host-prof/host.env"
+  host_pid="$(cat "$work/host-prof/host.pid")" url="$HSMVAULT_TEST_URL"
+  BENCH_TOKEN="$(get_token)" || die "could not get a token from the profiling host"
+  for o in "${ops[@]}"; do
+    IFS='|' read -r name method path body _ <<<"$o"
+    BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c4 -d3s -s "$here/request.lua" "$url$path?$api" > /dev/null 2>&1 || true  # warm-up
+  done
   for o in "${ops[0]}" "${ops[2]}"; do
     IFS='|' read -r name method path body _ <<<"$o"
     read -r pc _ _ <<<"$(peak_of "$name")"
@@ -205,7 +243,7 @@ if [ -n "$profile" ]; then
       log "profile $name c=$pc: perf (whole machine, call graphs, ${prof_secs}s)"
       ( BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c"$pc" -d"$((prof_secs + 3))s" -s "$here/request.lua" "$url$path?$api" > "$out/prof-$name-wrk-perf.txt" 2>&1 ) &
       bg_pids+=($!); sleep 2
-      perf record -F 499 -a -g -o "$out/perf-$name.data" -- sleep "$prof_secs" > /dev/null 2>&1 || log "perf record failed"
+      perf record -F 299 -a --call-graph dwarf,16384 -o "$out/perf-$name.data" -- sleep "$prof_secs" > /dev/null 2>&1 || log "perf record failed"
       wait "${bg_pids[-1]}" || true
       if [ -f "$out/perf-$name.data" ]; then
         perf script -i "$out/perf-$name.data" -F comm,pid,tid,ip,sym,dso 2> /dev/null \
@@ -233,28 +271,6 @@ if [ -n "$profile" ]; then
   done
 fi
 
-# ---- key create, secrets ---------------------------------------------------------------------------------------
-log "RSA-2048 key create (${create_secs}s)"
-run_wrk "rsa2048-create" POST /keys/bench-created/create "$work/create.json" 1 "$create_secs"
-run_wrk "rsa2048-create" POST /keys/bench-created/create "$work/create.json" 2 "$create_secs"
-
-secrets="n/a"
-probe="$(curl -s -o /dev/null -w '%{http_code}' --cacert "$HSMVAULT_TEST_CA" -X PUT -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/json' --data-binary "@$work/secret.json" "$url/secrets/bench-secret?$api")"
-if [ "$probe" = 200 ]; then
-  secrets="yes"
-  log "secrets: set and get"
-  for c in $conns; do run_wrk "secret-set" PUT /secrets/bench-secret "$work/secret.json" "$c" "$secs"; done
-  for c in $conns; do run_wrk "secret-get" GET /secrets/bench-secret "" "$c" "$secs"; done
-else
-  log "secrets: PUT /secrets/... answered $probe: no secrets API in this build (n/a)"
-fi
-
-hwm_kb="$(awk '/^VmHWM/{print $2}' "/proc/$host_pid/status")"
-rss_kb="$(awk '/^VmRSS/{print $2}' "/proc/$host_pid/status")"
-load_after="$(cat /proc/loadavg)"
-non2xx_host_log="$(grep -c ' fail: \|LogError\|Unhandled' "$work/host/host.log" || true)"
-cp "$work/host/host.log" "$out/host.log"
 
 node "$here/report.mjs" --out "$repo/BENCHMARKS.md" --hsm "$out/hsm.jsonl" --service "$out/service.jsonl" --profiles "$out" \
   --quiet "$quiet" --load-before "$load_before" --load-after "$load_after" --hwm-kb "$hwm_kb" --rss-kb "$rss_kb" \
