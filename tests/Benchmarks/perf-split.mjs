@@ -1,9 +1,9 @@
 // Reads `perf script -F comm,pid,tid,ip,sym,dso` (recorded with -a -g) on stdin and splits CPU samples:
 // per process (host, wrk, Azurite, other), and inside the host per subsystem, by the first matching frame of each
-// stack (ordered rules below). Prints JSON. Usage: node perf-split.mjs HOST_PID [AZURITE_PID] [WRK_BENCHJSON]
+// stack (ordered rules below). Prints JSON. Usage: node perf-split.mjs HOST_PID AZURITE_PID [WRK_BENCHJSON]
 import { createInterface } from "node:readline";
 
-const [hostPid, wrkJson] = [process.argv[2], process.argv[3]];
+const [hostPid, azuritePid, wrkJson] = process.argv.slice(2);
 const wrk = wrkJson ? JSON.parse(wrkJson) : null;
 
 // Ordered: the first rule that matches any frame of a host sample names its subsystem.
@@ -38,9 +38,9 @@ function flush() {
   let proc;
   if (pid === hostPid) proc = "vault host (dotnet)";
   else if (/^wrk/.test(comm)) proc = "wrk (load generator)";
-  else if (/^node|azurite/.test(comm)) proc = "node (Azurite Table storage)";
+  else if (pid === azuritePid) proc = "Azurite (Table storage, node)";
   else if (/swapper/.test(comm)) proc = "idle";
-  else proc = `other (${comm})`;
+  else proc = "other processes (not part of this benchmark)";
   bump(perProcess, proc);
   if (pid === hostPid) {
     host++;

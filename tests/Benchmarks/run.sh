@@ -28,9 +28,9 @@ for a in "$@"; do
 done
 secs="${BENCH_SECONDS:-10}" conns="${BENCH_CONNECTIONS:-1 4 16 64}" raw_secs="${BENCH_RAW_SECONDS:-3}"
 create_secs="${BENCH_CREATE_SECONDS:-10}" quiet_load="${BENCH_QUIET_LOAD:-0.7}" quiet_max="${BENCH_QUIET_WAIT_SECONDS:-1200}"
-prof_secs=8
+prof_secs=8 prof_warm=8
 if [ -n "$quick" ]; then
-  secs="${BENCH_SECONDS:-2}" conns="${BENCH_CONNECTIONS:-1 16}" raw_secs="${BENCH_RAW_SECONDS:-0.5}" create_secs=2 prof_secs=3
+  secs="${BENCH_SECONDS:-2}" conns="${BENCH_CONNECTIONS:-1 16}" raw_secs="${BENCH_RAW_SECONDS:-0.5}" create_secs=2 prof_secs=3 prof_warm=3
 fi
 
 log() { echo "bench: $*" >&2; }
@@ -234,7 +234,8 @@ if [ -n "$profile" ]; then
   BENCH_TOKEN="$(get_token)" || die "could not get a token from the profiling host"
   for o in "${ops[@]}"; do
     IFS='|' read -r name method path body _ <<<"$o"
-    BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c4 -d3s -s "$here/request.lua" "$url$path?$api" > /dev/null 2>&1 || true  # warm-up
+    # warm-up: tiered JIT reaches its optimized tier before sampling
+    BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c16 -d"${prof_warm}s" -s "$here/request.lua" "$url$path?$api" > /dev/null 2>&1 || true
   done
   for o in "${ops[0]}" "${ops[2]}"; do
     IFS='|' read -r name method path body _ <<<"$o"
@@ -246,8 +247,8 @@ if [ -n "$profile" ]; then
       perf record -F 299 -a --call-graph dwarf,16384 -o "$out/perf-$name.data" -- sleep "$prof_secs" > /dev/null 2>&1 || log "perf record failed"
       wait "${bg_pids[-1]}" || true
       if [ -f "$out/perf-$name.data" ]; then
-        perf script -i "$out/perf-$name.data" -F comm,pid,tid,ip,sym,dso 2> /dev/null \
-          | node "$here/perf-split.mjs" "$host_pid" "$(sed -n 's/^BENCHJSON //p' "$out/prof-$name-wrk-perf.txt")" > "$out/profile-$name-perf.json" \
+        perf script --no-inline -i "$out/perf-$name.data" -F comm,pid,tid,ip,sym,dso 2> /dev/null \
+          | node "$here/perf-split.mjs" "$host_pid" "$azurite_pid" "$(sed -n 's/^BENCHJSON //p' "$out/prof-$name-wrk-perf.txt")" > "$out/profile-$name-perf.json" \
           || log "perf split failed"
       fi
     fi
