@@ -176,6 +176,12 @@ run_wrk() {
     `bench: ${r.op} c=${r.connections}${r.delay_ms?" delay="+r.delay_ms+"ms":""}: ${r.rps.toFixed(0)}/s p50=${(r.p50_us/1000).toFixed(2)}ms p99=${(r.p99_us/1000).toFixed(2)}ms non2xx=${r.errors_status} host=${r.host_cpu_ms_per_req.toFixed(2)}ms/req azurite=${r.azurite_cpu_ms_per_req.toFixed(2)}ms/req`' >&2
 }
 
+# Untimed warm-up of every measured route, so the first measured point does not include tiered JIT compilation.
+log "service warm-up (${prof_warm}s per operation, untimed)"
+for o in "${ops[@]}"; do
+  IFS='|' read -r name method path body _ <<<"$o"
+  BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c4 -d"${prof_warm}s" -s "$here/request.lua" "$url$path?$api" > /dev/null 2>&1 || true
+done
 log "service throughput: ${secs}s per point, connections: $conns"
 for o in "${ops[@]}"; do
   IFS='|' read -r name method path body _ <<<"$o"
