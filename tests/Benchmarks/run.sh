@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# HsmVault benchmark: raw PKCS#11 (Pkcs11Interop -> SoftHSM2) vs the adapter (HsmToken) vs the full standalone
+# service over HTTPS (auth, access policy, audit all on), then a CPU profile of RS256/ES256 sign at peak.
+# Writes BENCHMARKS.md at the repo root and prints it. Not part of tests/run.sh.
+#
+# Usage: bash tests/Benchmarks/run.sh [--quick] [--no-wait] [--no-profile]
+#   --quick       short durations, 2 connection levels (for developing the harness; figures are not comparable)
+#   --no-wait     do not wait for a quiet machine (1-min load < 0.7) before measuring
+#   --no-profile  skip perf / dotnet-trace / dotnet-counters
+# Environment overrides: BENCH_SECONDS (10), BENCH_CONNECTIONS ("1 4 16 64"), BENCH_RAW_SECONDS (3),
+#   BENCH_CREATE_SECONDS (10), BENCH_QUIET_LOAD (0.7), BENCH_QUIET_WAIT_SECONDS (1200).
+# Raw outputs (wrk logs, JSON lines, perf/trace reports) are kept in tests/Benchmarks/out/.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+infra="$repo/infra/local"
+cd "$repo"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+quick="" wait_quiet=1 profile=1
+for a in "$@"; do
+  case "$a" in
+    --quick) quick=1 ;;
+    --no-wait) wait_quiet="" ;;
+    --no-profile) profile="" ;;
+    *) echo "usage: $0 [--quick] [--no-wait] [--no-profile]" >&2; exit 2 ;;
+  esac
+done
+secs="${BENCH_SECONDS:-10}" conns="${BENCH_CONNECTIONS:-1 4 16 64}" raw_secs="${BENCH_RAW_SECONDS:-3}"
+create_secs="${BENCH_CREATE_SECONDS:-10}" quiet_load="${BENCH_QUIET_LOAD:-0.7}" quiet_max="${BENCH_QUIET_WAIT_SECONDS:-1200}"
+prof_secs=8 prof_warm=8
+if [ -n "$quick" ]; then
+  secs="${BENCH_SECONDS:-2}" conns="${BENCH_CONNECTIONS:-1 16}" raw_secs="${BENCH_RAW_SECONDS:-0.5}" create_secs=2 prof_secs=3 prof_warm=3
+fi
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: ERROR: $*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ---- dependencies -------------------------------------------------------------------------------------------
+bash "$infra/ensure-deps.sh"
+command -v curl >/dev/null || die "curl not found: apt-get install -y curl"
+if ! command -v wrk >/dev/null; then
+  log "installing wrk with apt-get"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq wrk >/dev/null \
+    || die "could not install wrk: apt-get install -y wrk"
+fi
+tools="$HOME/.dotnet/tools"; export PATH="$PATH:$tools"
+if [ -n "$profile" ]; then
+  for t in dotnet-trace dotnet-counters; do
+    command -v "$t" >/dev/null || dotnet tool install -g "$t" >/dev/null 2>&1 || log "could not install $t (dotnet tool install -g $t); its part of the profile is skipped"
+  done
+  command -v perf >/dev/null || { DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq linux-perf >/dev/null 2>&1 || log "perf not available (apt-get install linux-perf); native split skipped"; }
+fi
+
+out="$here/out"
+rm -rf "$out"; mkdir -p "$out"
+work="$(mktemp -d "${TMPDIR:-/tmp}/hsmvault-bench.XXXXXX")"
+bg_pids=()
+cleanup() {
+  for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  bash "$infra/stop-pid.sh" "$work/host/host.pid"
+  bash "$infra/stop-pid.sh" "$work/host-prof/host.pid"
+  bash "$infra/stop-azurite.sh" "$work/azurite"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- build (Release) -----------------------------------------------------------------------------------------
+log "building Release (functions, benchmarks)"
+dotnet build functions/HsmVault.Functions.csproj -c Release -nologo -clp:ErrorsOnly > "$out/build.log" 2>&1 || { cat "$out/build.log"; die "build failed"; }
+dotnet build tests/Benchmarks/HsmVault.Benchmarks.csproj -c Release -nologo -clp:ErrorsOnly >> "$out/build.log" 2>&1 || { cat "$out/build.log"; die "build failed"; }
+bench_bin="$here/bin/Release/net10.0/HsmVault.Benchmarks"
+
+# ---- quiet machine ---------------------------------------------------------------------------------------------
+load1() { cut -d' ' -f1 /proc/loadavg; }
+below() { awk -v a="$1" -v b="$2" 'BEGIN{exit !(a<b)}'; }
+quiet="not checked (--no-wait)"; waited=0
+if [ -n "$wait_quiet" ]; then
+  while ! below "$(load1)" "$quiet_load"; do
+    if [ "$waited" -ge "$quiet_max" ]; then break; fi
+    log "waiting for a quiet machine: 1-min load $(load1) >= $quiet_load (waited ${waited}s of ${quiet_max}s)"
+    sleep 30; waited=$((waited + 30))
+  done
+  if below "$(load1)" "$quiet_load"; then quiet="yes (1-min load $(load1) < $quiet_load after waiting ${waited}s)"
+  else quiet="NO: 1-min load still $(load1) after waiting ${waited}s; figures are disturbed by other work"; fi
+fi
+log "quiet machine: $quiet"
+load_before="$(cat /proc/loadavg)"
+
+# ---- SoftHSM2 token, raw and adapter throughput ---------------------------------------------------------------
+export HSMVAULT_TEST_TOKEN_LABEL=hsmvault-bench
+HSMVAULT_TEST_PIN="$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
+export HSMVAULT_TEST_PIN
+SOFTHSM2_CONF="$(bash "$infra/init-token.sh" "$work/softhsm" "$HSMVAULT_TEST_TOKEN_LABEL" "$HSMVAULT_TEST_PIN")"
+export SOFTHSM2_CONF
+hsm_args=(--label "$HSMVAULT_TEST_TOKEN_LABEL" --pin "$HSMVAULT_TEST_PIN" --keys "$work/hsm-keys.json" --seconds "$raw_secs" --threads 1,2 --out "$out/hsm.jsonl")
+log "raw PKCS#11 and adapter throughput (${raw_secs}s per point)"
+"$bench_bin" adapter "${hsm_args[@]}" > /dev/null
+"$bench_bin" raw "${hsm_args[@]}" > /dev/null
+
+# ---- Azurite and the standalone host ------------------------------------------------------------------------
+azurite_port="$(bash "$infra/free-port.sh")"
+bash "$infra/start-azurite.sh" "$work/azurite" "$azurite_port" --in-memory
+export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+bash "$infra/start-test-host.sh" "$work/host"
+# shellcheck disable=SC1091
+source "$work/host/host.env"
+host_pid="$(cat "$work/host/host.pid")"
+azurite_pid="$(cat "$work/azurite/azurite.pid")"
+url="$HSMVAULT_TEST_URL" api="api-version=7.6"
+
+get_token() {
+  curl -sf --cacert "$HSMVAULT_TEST_CA" "$url/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
+    -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_ADMIN_ID" --data-urlencode client_secret="$HSMVAULT_TEST_ADMIN_SECRET" \
+    -d scope=https://vault.azure.net/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'
+}
+token="$(get_token)" || die "could not get a token from the development identity provider"
+export BENCH_TOKEN="$token"
+call() { # call METHOD PATH [BODY] -> response body on stdout, fails on non-2xx
+  curl -sS --fail-with-body --cacert "$HSMVAULT_TEST_CA" -X "$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    "$url$2?$api" ${3:+-d "$3"}
+}
+field() { node -pe "const j=JSON.parse(require('fs').readFileSync(0));$1"; }
+b64url() { node -e "process.stdout.write(require('crypto').randomBytes($1).toString('base64url'))"; }
+
+log "creating benchmark keys through the API"
+rsa_ver="$(call POST /keys/bench-rsa/create '{"kty":"RSA","key_size":2048}' | field 'j.key.kid.split("/").pop()')"
+ec_ver="$(call POST /keys/bench-ec/create '{"kty":"EC","crv":"P-256"}' | field 'j.key.kid.split("/").pop()')"
+aes_ver="$(call POST /keys/bench-aes/create '{"kty":"oct-HSM","key_size":256}' | field 'j.key.kid.split("/").pop()')"
+ct="$(call POST "/keys/bench-rsa/$rsa_ver/encrypt" "{\"alg\":\"RSA-OAEP\",\"value\":\"$(b64url 32)\"}" | field 'j.value')"
+printf '{"alg":"RS256","value":"%s"}' "$(b64url 32)" > "$work/rs256.json"
+printf '{"alg":"ES256","value":"%s"}' "$(b64url 32)" > "$work/es256.json"
+printf '{"alg":"RSA-OAEP","value":"%s"}' "$ct" > "$work/decrypt.json"
+printf '{"alg":"A256GCM","value":"%s"}' "$(b64url 1024)" > "$work/gcm.json"
+printf '{"kty":"RSA","key_size":2048}' > "$work/create.json"
+printf '{"value":"%s"}' "$(b64url 48)" > "$work/secret.json"
+
+# op name | method | path | body file | raw counterpart (op name in hsm.jsonl)
+ops=(
+  "rs256-sign|POST|/keys/bench-rsa/$rsa_ver/sign|$work/rs256.json|rs256-sign"
+  "rsa-oaep-decrypt|POST|/keys/bench-rsa/$rsa_ver/decrypt|$work/decrypt.json|rsa-oaep-decrypt"
+  "es256-sign|POST|/keys/bench-ec/$ec_ver/sign|$work/es256.json|es256-sign"
+  "a256gcm-encrypt-1k|POST|/keys/bench-aes/$aes_ver/encrypt|$work/gcm.json|a256gcm-encrypt-1k"
+)
+for o in "${ops[@]}"; do
+  IFS='|' read -r name method path body _ <<<"$o"
+  curl -sS --fail-with-body --cacert "$HSMVAULT_TEST_CA" -X "$method" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    --data-binary "@$body" "$url$path?$api" > /dev/null || die "sanity request $name failed"
+done
+
+clk="$(getconf CLK_TCK)"
+cpu_of() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+busy_total() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# run_wrk LABEL METHOD PATH BODY CONNS SECONDS [DELAY_MS] -> appends one JSON line to out/service.jsonl
+run_wrk() {
+  local label="$1" method="$2" path="$3" body="$4" c="$5" d="$6" delay="${7:-0}"
+  local t=$(( c < 2 ? c : 2 ))
+  local h0 a0 m0 h1 a1 m1 f="$out/wrk-$label-c$c.txt"
+  h0="$(cpu_of "$host_pid")" a0="$(cpu_of "$azurite_pid")" m0="$(busy_total)"
+  BENCH_METHOD="$method" BENCH_BODY_FILE="$body" BENCH_DELAY_MS="$delay" \
+    wrk -t"$t" -c"$c" -d"${d}s" --timeout 10s --latency -s "$here/request.lua" "$url$path?$api" > "$f" 2>&1 || true
+  h1="$(cpu_of "$host_pid")" a1="$(cpu_of "$azurite_pid")" m1="$(busy_total)"
+  local j; j="$(sed -n 's/^BENCHJSON //p' "$f")"
+  [ -n "$j" ] || { cat "$f" >&2; die "wrk produced no result for $label c=$c"; }
+  node -e '
+    const [j,label,c,delay,h0,h1,a0,a1,m0,m1,clk]=process.argv.slice(1); const r=JSON.parse(j);
+    const [mb0,mt0]=m0.split(" ").map(Number),[mb1,mt1]=m1.split(" ").map(Number);
+    const s=r.duration_us/1e6, ms=t=>t*1000/Number(clk);
+    r.op=label; r.connections=+c; r.delay_ms=+delay; r.rps=r.requests/s;
+    r.host_cpu_ms_per_req=r.requests?ms(h1-h0)/r.requests:0; r.azurite_cpu_ms_per_req=r.requests?ms(a1-a0)/r.requests:0;
+    r.machine_busy_pct=100*(mb1-mb0)/Math.max(1,mt1-mt0);
+    console.log(JSON.stringify(r));' "$j" "$label" "$c" "$delay" "$h0" "$h1" "$a0" "$a1" "$m0" "$m1" "$clk" >> "$out/service.jsonl"
+  tail -n 1 "$out/service.jsonl" | node -pe 'const r=JSON.parse(require("fs").readFileSync(0));
+    `bench: ${r.op} c=${r.connections}${r.delay_ms?" delay="+r.delay_ms+"ms":""}: ${r.rps.toFixed(0)}/s p50=${(r.p50_us/1000).toFixed(2)}ms p99=${(r.p99_us/1000).toFixed(2)}ms non2xx=${r.errors_status} host=${r.host_cpu_ms_per_req.toFixed(2)}ms/req azurite=${r.azurite_cpu_ms_per_req.toFixed(2)}ms/req`' >&2
+}
+
+# Untimed warm-up of every measured route, so the first measured point does not include tiered JIT compilation.
+log "service warm-up (${prof_warm}s per operation, untimed)"
+for o in "${ops[@]}"; do
+  IFS='|' read -r name method path body _ <<<"$o"
+  BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c4 -d"${prof_warm}s" -s "$here/request.lua" "$url$path?$api" > /dev/null 2>&1 || true
+done
+log "service throughput: ${secs}s per point, connections: $conns"
+for o in "${ops[@]}"; do
+  IFS='|' read -r name method path body _ <<<"$o"
+  for c in $conns; do run_wrk "$name" "$method" "$path" "$body" "$c" "$secs"; done
+done
+
+# Peak = best throughput over the connection levels; p99 at ~80% of peak: same connections, a per-connection pause
+# tuned so that throughput lands near 80% of the peak (wrk is closed-loop; one calibration run, then the measured one).
+peak_of() { node -e 'const [op]=process.argv.slice(1);const rs=require("fs").readFileSync(process.argv[2],"utf8").trim().split("\n").map(JSON.parse).filter(r=>r.op===op&&!r.delay_ms);
+  rs.sort((a,b)=>b.rps-a.rps);console.log(rs[0].connections, rs[0].rps, rs[0].mean_us)' "$1" "$out/service.jsonl"; }
+log "p99 at ~80% of peak"
+for o in "${ops[@]}"; do
+  IFS='|' read -r name method path body _ <<<"$o"
+  read -r pc prps pmean <<<"$(peak_of "$name")"
+  # per-connection period at 80% = c / (0.8 * peak); pause = period - latency (latency drops below load, so calibrate once)
+  delay="$(node -pe "Math.max(1,Math.round($pc*1000/(0.8*$prps) - $pmean/1000))")"
+  run_wrk "$name-cal80" "$method" "$path" "$body" "$pc" "$(( secs < 5 ? secs : 5 ))" "$delay"
+  got="$(tail -n 1 "$out/service.jsonl" | field 'j.rps')"
+  delay="$(node -pe "Math.max(1,Math.round($delay + $pc*1000*(1/(0.8*$prps) - 1/$got)))")"
+  run_wrk "$name-at80" "$method" "$path" "$body" "$pc" "$secs" "$delay"
+done
+
+# ---- key create, secrets ---------------------------------------------------------------------------------------
+log "RSA-2048 key create (${create_secs}s)"
+run_wrk "rsa2048-create" POST /keys/bench-created/create "$work/create.json" 1 "$create_secs"
+run_wrk "rsa2048-create" POST /keys/bench-created/create "$work/create.json" 2 "$create_secs"
+
+secrets="n/a"
+probe="$(curl -s -o /dev/null -w '%{http_code}' --cacert "$HSMVAULT_TEST_CA" -X PUT -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' --data-binary "@$work/secret.json" "$url/secrets/bench-secret?$api")"
+if [ "$probe" = 200 ]; then
+  secrets="yes"
+  log "secrets: set and get"
+  for c in $conns; do run_wrk "secret-set" PUT /secrets/bench-secret "$work/secret.json" "$c" "$secs"; done
+  for c in $conns; do run_wrk "secret-get" GET /secrets/bench-secret "" "$c" "$secs"; done
+else
+  log "secrets: PUT /secrets/... answered $probe: no secrets API in this build (n/a)"
+fi
+
+hwm_kb="$(awk '/^VmHWM/{print $2}' "/proc/$host_pid/status")"
+rss_kb="$(awk '/^VmRSS/{print $2}' "/proc/$host_pid/status")"
+load_after="$(cat /proc/loadavg)"
+non2xx_host_log="$(grep -c ' fail: \|LogError\|Unhandled' "$work/host/host.log" || true)"
+cp "$work/host/host.log" "$out/host.log"
+
+# ---- profile: RS256 and ES256 sign at the connection count of peak throughput ------------------------------
+if [ -n "$profile" ]; then
+  # A second instance of the same build on the same token and tables, for profiling only: W^X off so JIT code lives in
+  # anonymous memory that perf can name through the perf map (DOTNET_PerfMapEnabled). The figures above come from the
+  # unmodified host, which is stopped first.
+  bash "$infra/stop-pid.sh" "$work/host/host.pid"
+  DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 bash "$infra/start-test-host.sh" "$work/host-prof"
+  # shellcheck disable=SC1091
+  source "$work/host-prof/host.env"
+  host_pid="$(cat "$work/host-prof/host.pid")" url="$HSMVAULT_TEST_URL"
+  BENCH_TOKEN="$(get_token)" || die "could not get a token from the profiling host"
+  for o in "${ops[@]}"; do
+    IFS='|' read -r name method path body _ <<<"$o"
+    # warm-up: tiered JIT reaches its optimized tier before sampling
+    BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c16 -d"${prof_warm}s" -s "$here/request.lua" "$url$path?$api" > /dev/null 2>&1 || true
+  done
+  for o in "${ops[0]}" "${ops[2]}"; do
+    IFS='|' read -r name method path body _ <<<"$o"
+    read -r pc _ _ <<<"$(peak_of "$name")"
+    if command -v perf >/dev/null; then
+      log "profile $name c=$pc: perf (whole machine, call graphs, ${prof_secs}s)"
+      ( BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c"$pc" -d"$((prof_secs + 3))s" -s "$here/request.lua" "$url$path?$api" > "$out/prof-$name-wrk-perf.txt" 2>&1 ) &
+      bg_pids+=($!); sleep 2
+      perf record -F 299 -a --call-graph dwarf,16384 -o "$out/perf-$name.data" -- sleep "$prof_secs" > /dev/null 2>&1 || log "perf record failed"
+      wait "${bg_pids[-1]}" || true
+      if [ -f "$out/perf-$name.data" ]; then
+        perf script --no-inline -i "$out/perf-$name.data" -F comm,pid,tid,ip,sym,dso 2> /dev/null \
+          | node "$here/perf-split.mjs" "$host_pid" "$azurite_pid" "$(sed -n 's/^BENCHJSON //p' "$out/prof-$name-wrk-perf.txt")" > "$out/profile-$name-perf.json" \
+          || log "perf split failed"
+      fi
+    fi
+    if command -v dotnet-trace >/dev/null; then
+      log "profile $name c=$pc: dotnet-trace (cpu sampling, ${prof_secs}s) and dotnet-counters"
+      ( BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c"$pc" -d"$((prof_secs + 3))s" -s "$here/request.lua" "$url$path?$api" > "$out/prof-$name-wrk-trace.txt" 2>&1 ) &
+      bg_pids+=($!); sleep 2
+      dotnet-trace collect -p "$host_pid" --profile dotnet-sampled-thread-time --duration "00:00:00:0$prof_secs" -o "$out/trace-$name.nettrace" > /dev/null 2>&1 \
+        || log "dotnet-trace failed"
+      wait "${bg_pids[-1]}" || true
+      [ -f "$out/trace-$name.nettrace" ] && dotnet-trace report "$out/trace-$name.nettrace" topN -n 40 > "$out/profile-$name-trace-top-exclusive.txt" 2>&1 || true
+      [ -f "$out/trace-$name.nettrace" ] && dotnet-trace report "$out/trace-$name.nettrace" topN -n 60 --inclusive > "$out/profile-$name-trace-top-inclusive.txt" 2>&1 || true
+      if command -v dotnet-counters >/dev/null; then
+        ( BENCH_METHOD="$method" BENCH_BODY_FILE="$body" wrk -t2 -c"$pc" -d"$((prof_secs + 3))s" -s "$here/request.lua" "$url$path?$api" > "$out/prof-$name-wrk-counters.txt" 2>&1 ) &
+        bg_pids+=($!); sleep 2
+        dotnet-counters collect -p "$host_pid" --counters System.Runtime,Microsoft.AspNetCore.Server.Kestrel,System.Net.Http --refresh-interval 1 \
+          --duration "00:00:00:0$prof_secs" --format csv -o "$out/profile-$name-counters.csv" > /dev/null 2>&1 || log "dotnet-counters failed"
+        wait "${bg_pids[-1]}" || true
+      fi
+    fi
+  done
+fi
+
+
+node "$here/report.mjs" --out "$repo/BENCHMARKS.md" --hsm "$out/hsm.jsonl" --service "$out/service.jsonl" --profiles "$out" \
+  --quiet "$quiet" --load-before "$load_before" --load-after "$load_after" --hwm-kb "$hwm_kb" --rss-kb "$rss_kb" \
+  --secrets "$secrets" --secs "$secs" --raw-secs "$raw_secs" --create-secs "$create_secs" --conns "$conns" --quick "${quick:-0}" \
+  --commit "$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- functions hsm-adapter || echo '+dirty')"
+cat "$repo/BENCHMARKS.md"
