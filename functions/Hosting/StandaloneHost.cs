@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace HsmVault.Hosting;
 
@@ -24,6 +25,8 @@ public static class StandaloneHost
         builder.Configuration.AddEnvironmentVariables(); // environment overrides local.settings.json
         builder.Configuration.AddCommandLine(args);
         var config = builder.Configuration;
+        // ASP.NET Core logs every request at Information: on the hot path that costs more than the audit record.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var options = config.GetSection(StandaloneOptions.Section).Get<StandaloneOptions>() ?? new StandaloneOptions();
         var vaultOptions = config.GetSection(VaultOptions.Section).Get<VaultOptions>() ?? new VaultOptions();
