@@ -11,7 +11,7 @@ public static partial class KeyScope
 {
     public const string Vault = "*";
 
-    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}\\*?$")]
+    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}\\*?\\z")]
     private static partial Regex Pattern();
 
     /// <summary>Null or empty means the whole vault.</summary>

@@ -168,13 +168,30 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         try
         {
             await store.AddVersionAsync(entity, CancellationToken.None);
-            return mapper.Bundle(ctx.Vault, entity);
         }
-        catch
+        catch (Exception failure)
         {
-            try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
-            catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after a failed store write: {Error}", id.Value, e.GetType().Name); }
+            // A timeout or 5xx may hide a write that did commit: destroy the HSM key only if its row is surely absent.
+            if (!await RowMayExistAsync(entity, failure))
+            {
+                try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
+                catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after a failed store write: {Error}", id.Value, e.GetType().Name); }
+            }
             throw;
+        }
+        return mapper.Bundle(ctx.Vault, entity);
+    }
+
+    private async Task<bool> RowMayExistAsync(KeyEntity entity, Exception failure)
+    {
+        if (failure is VaultException || failure is Azure.RequestFailedException { Status: >= 400 and < 500 }) return false;
+        try
+        {
+            return await store.FindAsync(entity.PartitionKey, entity.Name, entity.Version, CancellationToken.None) is not null;
+        }
+        catch (Exception)
+        {
+            return true; // cannot tell: keep the HSM key (an orphan object is safer than a row without its key)
         }
     }
 

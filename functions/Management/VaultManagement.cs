@@ -47,6 +47,10 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
             HsmTokenLabel = TokenLabel(p.HsmTokenLabel), Tags = JsonSerializer.Serialize(tags),
         };
         var entries = (p.AccessPolicies ?? []).Select(w => AccessPolicyInput.ToEntity(name, tenant, null, null, w)).ToList();
+        if (entries.GroupBy(e => e.RowKey).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw VaultException.BadParameter($"accessPolicies names the same object and key scope twice ({twice.First().RowKey}); merge those entries.");
+        if (entries.Count > 99)
+            throw VaultException.BadParameter("A vault can be created with at most 99 access policy entries; add more with the accessPolicies routes.");
         if (entries.Count > 99) throw VaultException.BadParameter("A vault is created with at most 99 access policy entries; add more afterwards.");
         var (created, row) = await store.CreateAsync(entity, entries, ctx.Cancellation);
         if (!created) throw new VaultException(HttpStatusCode.Conflict, "ConflictError", $"Vault '{name}' was created by another request at the same time; retry.");

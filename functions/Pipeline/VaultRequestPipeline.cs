@@ -52,8 +52,9 @@ public sealed class VaultRequestPipeline(
         {
             vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted);
             var apiVersion = ApiVersion.Require(request.Query["api-version"]);
-            throttle.DemandVault(vault.Name);
             caller = await AuthenticateAsync(tokens, request, vault.TenantId);
+            // After authentication, so requests without a valid token cannot spend a vault's allowance.
+            throttle.DemandVault(vault.Name);
             throttle.DemandCaller(vault.Name, caller.ObjectId);
             if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
             await policies.DemandAsync(vault, caller, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);

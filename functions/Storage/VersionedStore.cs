@@ -44,15 +44,21 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         var key = (vault, string.IsNullOrEmpty(version) ? VersionedEntity.CurrentRowKey(name) : VersionedEntity.VersionRowKey(name, version));
         var now = Environment.TickCount64;
         if (_recent.TryGetValue(key, out var hit) && now < hit.UntilTicks) return hit.Row;
+        var changesBefore = Interlocked.Read(ref _changes);
         var row = await FindAsync(vault, name, version, ct);
+        // A change committed here while this read was in flight may be newer than the row read: do not keep it.
+        if (Interlocked.Read(ref _changes) != changesBefore) return row;
         if (_recent.Count >= MaxRecent) _recent.Clear();
         if (row is null) _recent.TryRemove(key, out _);
         else _recent[key] = (row, now + (long)RecentLifetime.TotalMilliseconds);
         return row;
     }
 
+    private long _changes;
+
     private void Forget(T version)
     {
+        Interlocked.Increment(ref _changes);
         _recent.TryRemove((version.PartitionKey, VersionedEntity.CurrentRowKey(version.Name)), out _);
         _recent.TryRemove((version.PartitionKey, VersionedEntity.VersionRowKey(version.Name, version.Version)), out _);
     }

@@ -6,7 +6,7 @@ namespace HsmVault.Vaults;
 /// <summary>Key Vault's vault-name rules: 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, no "--".</summary>
 public static partial class VaultNames
 {
-    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")]
+    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]\\z")]
     private static partial Regex Pattern();
 
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name) && !name.Contains("--");

@@ -70,8 +70,11 @@ public sealed class VaultStore(Tables tables, ResiliencePipelines resilience, Va
             change(row);
             row.PolicyStamp = NewStamp();
             row.Updated = clock.GetUtcNow();
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, row, row.ETag) };
+            // The vault row (new stamp, ETag-guarded) goes in the last batch: when a change needs several batches, other
+            // instances must not see the new stamp before every policy row of the change is written.
+            var actions = new List<TableTransactionAction>();
             if (extra is not null) actions.AddRange(extra(row));
+            actions.Add(new(TableTransactionActionType.UpdateReplace, row, row.ETag));
             try
             {
                 foreach (var chunk in actions.Chunk(100))
@@ -79,8 +82,12 @@ public sealed class VaultStore(Tables tables, ResiliencePipelines resilience, Va
                 watcher.Publish(row);
                 return row;
             }
-            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.PreconditionFailed && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound
+                                                   or (int)HttpStatusCode.Conflict)
             {
+                // Another writer changed the vault or its policies meanwhile (a 404 is a row it already removed).
+                if (attempt >= MaxAttempts)
+                    throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"Vault '{name}' was changed by another request; retry.");
             }
         }
     }

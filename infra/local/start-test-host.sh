@@ -106,6 +106,7 @@ fi
 ca="$(sed -n 's/^.*HsmVault TLS certificate: *//p' "$log" | head -n 1 | tr -d '\r')"
 [ -n "$ca" ] && [ -f "$ca" ] || { echo "start-test-host: ERROR: host did not print an existing 'HsmVault TLS certificate: <path>' (got '$ca')" >&2; exit 1; }
 
+umask 077 # host.env holds the test principals' client secrets
 if [ -n "$primary" ]; then
   cat > "$dir/host.env" <<ENV
 export HSMVAULT_TEST_B_URL='https://localhost:$port'
