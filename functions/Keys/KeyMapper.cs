@@ -11,11 +11,13 @@ public sealed class KeyMapper(IHsm hsm, ResiliencePipelines resilience)
 {
     // Public halves never change for a CKA_ID, so they are cached for the process's life.
     private readonly ConcurrentDictionary<string, JsonWebKey> _publicParts = new();
+    private const int MaxCachedPublicParts = 50_000;
 
     public static string KidOf(Vault vault, KeyEntity key) => $"{vault.BaseUri}keys/{key.Name}/{key.Version}";
 
     public KeyBundle Bundle(Vault vault, KeyEntity key)
     {
+        if (_publicParts.Count >= MaxCachedPublicParts) _publicParts.Clear();
         var parts = _publicParts.GetOrAdd(key.HsmKeyId, _ => ReadPublicParts(key));
         var jwk = new JsonWebKey
         {

@@ -99,13 +99,16 @@ public sealed class VaultStateWatcher(
             await foreach (var row in query)
                 if (ToVault(row) is { } v) vaults[row.PartitionKey] = v;
             var snapshot = new VaultSnapshot(vaults, started);
-            foreach (var (name, write) in _localWrites)
-            {
-                if (write.At > started) snapshot = snapshot.With(name, write.Vault);
-                else _localWrites.TryRemove(new KeyValuePair<string, (Vault?, DateTimeOffset)>(name, write));
-            }
+            // Under the gate, so a Publish cannot land between re-applying local writes and the swap and then be lost.
             lock (_gate)
+            {
+                foreach (var (name, write) in _localWrites)
+                {
+                    if (write.At > started) snapshot = snapshot.With(name, write.Vault);
+                    else _localWrites.TryRemove(new KeyValuePair<string, (Vault?, DateTimeOffset)>(name, write));
+                }
                 if (snapshot.PolledAt >= Current.PolledAt) Volatile.Write(ref _current, snapshot);
+            }
             return snapshot;
         }
         finally
