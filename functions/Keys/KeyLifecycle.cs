@@ -131,10 +131,10 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         if (p.Attributes is { } a)
         {
             if (a.Enabled is { } enabled) key.Enabled = enabled;
-            if (a.NotBefore is not null) key.NotBefore = Time(a.NotBefore, "nbf");
-            if (a.Expires is not null) key.Expires = Time(a.Expires, "exp");
+            if (a.NotBefore is not null) key.NotBefore = ObjectAttributes.Time(a.NotBefore, "nbf");
+            if (a.Expires is not null) key.Expires = ObjectAttributes.Time(a.Expires, "exp");
         }
-        if (p.Tags is not null) key.Tags = KeyMapper.SerializeTags(ValidateTags(p.Tags));
+        if (p.Tags is not null) key.Tags = ObjectAttributes.SerializeTags(ObjectAttributes.ValidateTags(p.Tags, "key"));
         key.Updated = clock.GetUtcNow();
         await store.UpdateAsync(key, ctx.Cancellation);
         return mapper.Bundle(ctx.Vault, key);
@@ -146,7 +146,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
             throw VaultException.BadParameter("Curve P-256K is not supported by this vault's HSM.");
     }
 
-    private KeyEntity NewVersion(RequestContext ctx, string name, string kty, IReadOnlyList<string> ops, KeyAttributesWire? attributes,
+    private KeyEntity NewVersion(RequestContext ctx, string name, string kty, IReadOnlyList<string> ops, ObjectAttributesWire? attributes,
         Dictionary<string, string>? tags)
     {
         KeyNames.Name(name);
@@ -154,8 +154,8 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         var entity = new KeyEntity
         {
             PartitionKey = ctx.Vault.Name, Name = name, Version = KeyNames.NewVersion(), Kty = kty, KeyOps = string.Join(',', ops), HsmKeyOps = string.Join(',', ops),
-            Enabled = attributes?.Enabled ?? true, NotBefore = Time(attributes?.NotBefore, "nbf"), Expires = Time(attributes?.Expires, "exp"),
-            Created = now, Updated = now, Tags = KeyMapper.SerializeTags(ValidateTags(tags)),
+            Enabled = attributes?.Enabled ?? true, NotBefore = ObjectAttributes.Time(attributes?.NotBefore, "nbf"), Expires = ObjectAttributes.Time(attributes?.Expires, "exp"),
+            Created = now, Updated = now, Tags = ObjectAttributes.SerializeTags(ObjectAttributes.ValidateTags(tags, "key")),
         };
         ctx.AuditObjectId = $"keys/{name}/{entity.Version}";
         return entity;
@@ -193,22 +193,5 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         {
             return true; // cannot tell: keep the HSM key (an orphan object is safer than a row without its key)
         }
-    }
-
-    private static DateTimeOffset? Time(long? unixSeconds, string field)
-    {
-        if (unixSeconds is not { } s) return null;
-        if (s < 0 || s > 253402300799) throw VaultException.BadParameter($"Attribute '{field}' is not a valid Unix time.");
-        return DateTimeOffset.FromUnixTimeSeconds(s);
-    }
-
-    public static Dictionary<string, string>? ValidateTags(Dictionary<string, string>? tags)
-    {
-        if (tags is null) return null;
-        if (tags.Count > 15) throw VaultException.BadParameter("A key may have at most 15 tags.");
-        foreach (var (k, v) in tags)
-            if (k.Length is 0 or > 512 || (v?.Length ?? 0) > 256)
-                throw VaultException.BadParameter("Tag names are 1-512 characters and tag values at most 256 characters.");
-        return tags;
     }
 }

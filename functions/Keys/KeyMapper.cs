@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using HsmVault.Hsm;
+using HsmVault.Pipeline;
 using HsmVault.Resilience;
 using HsmVault.Vaults;
 
@@ -31,21 +32,9 @@ public sealed class KeyMapper(IHsm hsm, ResiliencePipelines resilience)
 
     public KeyItem VersionItem(Vault vault, KeyEntity key) => new(KidOf(vault, key), Attributes(key), Tags(key));
 
-    public static KeyAttributesWire Attributes(KeyEntity key) => new()
-    {
-        Enabled = key.Enabled,
-        NotBefore = key.NotBefore?.ToUnixTimeSeconds(),
-        Expires = key.Expires?.ToUnixTimeSeconds(),
-        Created = key.Created.ToUnixTimeSeconds(),
-        Updated = key.Updated.ToUnixTimeSeconds(),
-        RecoveryLevel = "Purgeable",
-        Exportable = false,
-    };
+    public static ObjectAttributesWire Attributes(KeyEntity key) => ObjectAttributes.From(key, exportable: false);
 
-    public static IReadOnlyDictionary<string, string>? Tags(KeyEntity key) =>
-        key.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(key.Tags);
-
-    public static string? SerializeTags(Dictionary<string, string>? tags) => tags is null ? null : JsonSerializer.Serialize(tags);
+    public static IReadOnlyDictionary<string, string>? Tags(KeyEntity key) => ObjectAttributes.Tags(key);
 
     private JsonWebKey ReadPublicParts(KeyEntity key)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using HsmVault.Pipeline;
 
 namespace HsmVault.Keys;
 
@@ -24,25 +25,14 @@ public sealed class JsonWebKey
     [JsonPropertyName("y")] public string? Y { get; set; }
 }
 
-public sealed class KeyAttributesWire
-{
-    [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
-    [JsonPropertyName("nbf")] public long? NotBefore { get; set; }
-    [JsonPropertyName("exp")] public long? Expires { get; set; }
-    [JsonPropertyName("created")] public long? Created { get; set; }
-    [JsonPropertyName("updated")] public long? Updated { get; set; }
-    [JsonPropertyName("recoveryLevel")] public string? RecoveryLevel { get; set; }
-    [JsonPropertyName("exportable")] public bool? Exportable { get; set; }
-}
-
 public sealed record KeyBundle(
     [property: JsonPropertyName("key")] JsonWebKey Key,
-    [property: JsonPropertyName("attributes")] KeyAttributesWire Attributes,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
     [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags);
 
 public sealed record KeyItem(
     [property: JsonPropertyName("kid")] string Kid,
-    [property: JsonPropertyName("attributes")] KeyAttributesWire Attributes,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
     [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags);
 
 public sealed record KeyListResult(
@@ -55,7 +45,7 @@ public sealed class KeyCreateParameters
     [JsonPropertyName("key_size")] public int? KeySize { get; set; }
     [JsonPropertyName("public_exponent")] public long? PublicExponent { get; set; }
     [JsonPropertyName("key_ops")] public List<string>? KeyOps { get; set; }
-    [JsonPropertyName("attributes")] public KeyAttributesWire? Attributes { get; set; }
+    [JsonPropertyName("attributes")] public ObjectAttributesWire? Attributes { get; set; }
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }
     [JsonPropertyName("crv")] public string? Crv { get; set; }
 }
@@ -64,14 +54,14 @@ public sealed class KeyImportParameters
 {
     [JsonPropertyName("Hsm")] public bool? Hsm { get; set; }
     [JsonPropertyName("key")] public JsonWebKey? Key { get; set; }
-    [JsonPropertyName("attributes")] public KeyAttributesWire? Attributes { get; set; }
+    [JsonPropertyName("attributes")] public ObjectAttributesWire? Attributes { get; set; }
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }
 }
 
 public sealed class KeyUpdateParameters
 {
     [JsonPropertyName("key_ops")] public List<string>? KeyOps { get; set; }
-    [JsonPropertyName("attributes")] public KeyAttributesWire? Attributes { get; set; }
+    [JsonPropertyName("attributes")] public ObjectAttributesWire? Attributes { get; set; }
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }
 }
 

@@ -17,8 +17,8 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
             PartitionKey = ctx.Vault.Name, Name = name, Version = KeyNames.NewVersion(),
             ContentType = SecretLimits.ContentType(p.ContentType),
             Enabled = p.Attributes?.Enabled ?? true,
-            NotBefore = SecretLimits.Time(p.Attributes?.NotBefore, "nbf"), Expires = SecretLimits.Time(p.Attributes?.Expires, "exp"),
-            Created = now, Updated = now, Tags = SecretMapper.SerializeTags(SecretLimits.Tags(p.Tags)),
+            NotBefore = ObjectAttributes.Time(p.Attributes?.NotBefore, "nbf"), Expires = ObjectAttributes.Time(p.Attributes?.Expires, "exp"),
+            Created = now, Updated = now, Tags = ObjectAttributes.SerializeTags(ObjectAttributes.ValidateTags(p.Tags, "secret")),
         };
         ctx.AuditObjectId = $"secrets/{name}/{entity.Version}";
         try
@@ -63,9 +63,9 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
     public async Task<SecretBundle> UpdateAsync(RequestContext ctx, string name, string? version, SecretUpdateParameters p)
     {
         var contentType = SecretLimits.ContentType(p.ContentType);
-        var tags = SecretLimits.Tags(p.Tags);
-        var nbf = SecretLimits.Time(p.Attributes?.NotBefore, "nbf");
-        var exp = SecretLimits.Time(p.Attributes?.Expires, "exp");
+        var tags = ObjectAttributes.ValidateTags(p.Tags, "secret");
+        var nbf = ObjectAttributes.Time(p.Attributes?.NotBefore, "nbf");
+        var exp = ObjectAttributes.Time(p.Attributes?.Expires, "exp");
         var found = await FindAsync(ctx, name, version);
         // Always update the version row itself (with its own ETag), never the current-version copy.
         var secret = version is null ? await FindAsync(ctx, name, found.Version) : found;
@@ -73,7 +73,7 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
         if (p.Attributes?.Enabled is { } enabled) secret.Enabled = enabled;
         if (nbf is not null) secret.NotBefore = nbf;
         if (exp is not null) secret.Expires = exp;
-        if (tags is not null) secret.Tags = SecretMapper.SerializeTags(tags);
+        if (tags is not null) secret.Tags = ObjectAttributes.SerializeTags(tags);
         secret.Updated = clock.GetUtcNow();
         await store.UpdateAsync(secret, ctx.Cancellation);
         return SecretMapper.Bundle(ctx.Vault, secret, value: null);

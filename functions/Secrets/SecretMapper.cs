@@ -1,4 +1,4 @@
-using System.Text.Json;
+using HsmVault.Pipeline;
 using HsmVault.Vaults;
 
 namespace HsmVault.Secrets;
@@ -18,18 +18,7 @@ public static class SecretMapper
     public static SecretItem VersionItem(Vault vault, SecretEntity secret) =>
         new(IdOf(vault, secret), Attributes(secret), Tags(secret), secret.ContentType);
 
-    public static SecretAttributesWire Attributes(SecretEntity secret) => new()
-    {
-        Enabled = secret.Enabled,
-        NotBefore = secret.NotBefore?.ToUnixTimeSeconds(),
-        Expires = secret.Expires?.ToUnixTimeSeconds(),
-        Created = secret.Created.ToUnixTimeSeconds(),
-        Updated = secret.Updated.ToUnixTimeSeconds(),
-        RecoveryLevel = "Purgeable", // no soft delete yet
-    };
+    public static ObjectAttributesWire Attributes(SecretEntity secret) => ObjectAttributes.From(secret);
 
-    public static IReadOnlyDictionary<string, string>? Tags(SecretEntity secret) =>
-        secret.Tags is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(secret.Tags);
-
-    public static string? SerializeTags(Dictionary<string, string>? tags) => tags is null ? null : JsonSerializer.Serialize(tags);
+    public static IReadOnlyDictionary<string, string>? Tags(SecretEntity secret) => ObjectAttributes.Tags(secret);
 }

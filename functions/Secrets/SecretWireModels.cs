@@ -1,31 +1,22 @@
 using System.Text.Json.Serialization;
+using HsmVault.Pipeline;
 
 namespace HsmVault.Secrets;
 
 // Key Vault REST shapes (secrets). Times are Unix seconds.
-
-public sealed class SecretAttributesWire
-{
-    [JsonPropertyName("enabled")] public bool? Enabled { get; set; }
-    [JsonPropertyName("nbf")] public long? NotBefore { get; set; }
-    [JsonPropertyName("exp")] public long? Expires { get; set; }
-    [JsonPropertyName("created")] public long? Created { get; set; }
-    [JsonPropertyName("updated")] public long? Updated { get; set; }
-    [JsonPropertyName("recoveryLevel")] public string? RecoveryLevel { get; set; }
-}
 
 /// <summary>A secret version with its value (get, set) or without it (update).</summary>
 public sealed record SecretBundle(
     [property: JsonPropertyName("value")] string? Value,
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("contentType")] string? ContentType,
-    [property: JsonPropertyName("attributes")] SecretAttributesWire Attributes,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
     [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags);
 
 /// <summary>A list entry: never a value.</summary>
 public sealed record SecretItem(
     [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("attributes")] SecretAttributesWire Attributes,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
     [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags,
     [property: JsonPropertyName("contentType")] string? ContentType);
 
@@ -37,13 +28,13 @@ public sealed class SecretSetParameters
 {
     [JsonPropertyName("value")] public string? Value { get; set; }
     [JsonPropertyName("contentType")] public string? ContentType { get; set; }
-    [JsonPropertyName("attributes")] public SecretAttributesWire? Attributes { get; set; }
+    [JsonPropertyName("attributes")] public ObjectAttributesWire? Attributes { get; set; }
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }
 }
 
 public sealed class SecretUpdateParameters
 {
     [JsonPropertyName("contentType")] public string? ContentType { get; set; }
-    [JsonPropertyName("attributes")] public SecretAttributesWire? Attributes { get; set; }
+    [JsonPropertyName("attributes")] public ObjectAttributesWire? Attributes { get; set; }
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }
 }

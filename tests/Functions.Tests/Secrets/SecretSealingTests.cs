@@ -45,9 +45,9 @@ public sealed class SecretSealingTests
         Assert.Throws<VaultException>(() => SecretLimits.Value(null));
         Assert.Equal(255, SecretLimits.ContentType(new string('c', 255))!.Length);
         Assert.Throws<VaultException>(() => SecretLimits.ContentType(new string('c', 256)));
-        Assert.Throws<VaultException>(() => SecretLimits.Tags(Enumerable.Range(0, 16).ToDictionary(i => $"t{i}", _ => "v")));
-        Assert.Throws<VaultException>(() => SecretLimits.Tags(new Dictionary<string, string> { ["t"] = new string('v', 257) }));
-        Assert.Throws<VaultException>(() => SecretLimits.Time(-1, "exp"));
-        Assert.Null(SecretLimits.Time(null, "exp"));
+        Assert.Throws<VaultException>(() => ObjectAttributes.ValidateTags(Enumerable.Range(0, 16).ToDictionary(i => $"t{i}", _ => "v"), "secret"));
+        Assert.Throws<VaultException>(() => ObjectAttributes.ValidateTags(new Dictionary<string, string> { ["t"] = new string('v', 257) }, "secret"));
+        Assert.Throws<VaultException>(() => ObjectAttributes.Time(-1, "exp"));
+        Assert.Null(ObjectAttributes.Time(null, "exp"));
     }
 }
