@@ -79,16 +79,7 @@ internal sealed class KeyTemplates(IObjectAttributeFactory f)
     }
 
     /// <summary>Session-only carrier for caller bytes that are wrapped with CKM_AES_KEY_WRAP, then destroyed.</summary>
-    public List<IObjectAttribute> TransientSecret(byte[] value) =>
-    [
-        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
-        f.Create(CKA.CKA_TOKEN, false),
-        f.Create(CKA.CKA_PRIVATE, true),
-        f.Create(CKA.CKA_SENSITIVE, false),
-        f.Create(CKA.CKA_EXTRACTABLE, true),
-        f.Create(CKA.CKA_VALUE, value),
-    ];
+    public List<IObjectAttribute> TransientSecret(byte[] value) => [.. TransientUnwrapTarget(), f.Create(CKA.CKA_VALUE, value)];
 
     /// <summary>Target of C_UnwrapKey: a session object whose CKA_VALUE is read back and then destroyed.</summary>
     public List<IObjectAttribute> TransientUnwrapTarget() =>
