@@ -35,7 +35,7 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
 
     public async Task<SecretBundle> GetAsync(RequestContext ctx, string name, string? version)
     {
-        var secret = await FindAsync(ctx, name, version);
+        var secret = await FindAsync(ctx, name, version, recent: true);
         if (!secret.Enabled)
             throw VaultException.Forbidden("SecretDisabled", "Operation get is not allowed on a disabled secret.");
         // As in Key Vault, nbf and exp do not block reads: a not-yet-valid or expired secret is still returned.
@@ -79,12 +79,18 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
         return SecretMapper.Bundle(ctx.Vault, secret, value: null);
     }
 
-    private async Task<SecretEntity> FindAsync(RequestContext ctx, string name, string? version)
+    /// <summary>
+    /// A secret version's row. <paramref name="recent"/> (reads of the value) accepts a row read up to a second ago:
+    /// the sealed value is still opened, and so integrity-checked, in the HSM on every read. Updates read it fresh.
+    /// </summary>
+    private async Task<SecretEntity> FindAsync(RequestContext ctx, string name, string? version, bool recent = false)
     {
         KeyNames.Name(name);
         version = KeyNames.Version(version, "secret");
         ctx.AuditObjectId = version is null ? $"secrets/{name}" : $"secrets/{name}/{version}";
-        var secret = await store.FindAsync(ctx.Vault.Name, name, version, ctx.Cancellation) ?? throw NotFound(name, version);
+        var secret = await (recent
+            ? store.FindRecentAsync(ctx.Vault.Name, name, version, ctx.Cancellation)
+            : store.FindAsync(ctx.Vault.Name, name, version, ctx.Cancellation)) ?? throw NotFound(name, version);
         ctx.AuditObjectId = $"secrets/{secret.Name}/{secret.Version}";
         return secret;
     }
