@@ -153,9 +153,21 @@ done
 clk="$(getconf CLK_TCK)"
 cpu_of() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 busy_total() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# The vault writes audit records behind the requests; a point must not start while Azurite still stores the previous
+# point's records (the queue would fill and the vault answer 503 by design). Waits until Azurite is nearly idle.
+wait_audit_drained() {
+  local waited=0 a0 a1
+  while [ "$waited" -lt 300 ]; do
+    a0="$(cpu_of "$azurite_pid")"; sleep 1; a1="$(cpu_of "$azurite_pid")"; waited=$((waited + 1))
+    [ $(( (a1 - a0) * 100 )) -lt $(( clk * 10 )) ] && break
+  done
+  [ "$waited" -le 2 ] || log "waited ${waited}s for Azurite to store the audit backlog"
+}
+
 # run_wrk LABEL METHOD PATH BODY CONNS SECONDS [DELAY_MS] -> appends one JSON line to out/service.jsonl
 run_wrk() {
   local label="$1" method="$2" path="$3" body="$4" c="$5" d="$6" delay="${7:-0}"
+  wait_audit_drained
   local t=$(( c < 2 ? c : 2 ))
   local h0 a0 m0 h1 a1 m1 f="$out/wrk-$label-c$c.txt"
   h0="$(cpu_of "$host_pid")" a0="$(cpu_of "$azurite_pid")" m0="$(busy_total)"
