@@ -32,10 +32,7 @@ public sealed class ManagementPipeline(
     public async Task<IActionResult> RunAsync(HttpRequest request, string operation, string? vaultName, Func<ManagementContext, Task<VaultResult>> execute)
     {
         var started = Stopwatch.GetTimestamp();
-        var correlationId = VaultRequestPipeline.CorrelationIdOf(request);
-        request.HttpContext.Response.Headers["x-ms-request-id"] = correlationId;
-        if (request.Headers.TryGetValue("x-ms-client-request-id", out var clientRequestId))
-            request.HttpContext.Response.Headers["x-ms-client-request-id"] = clientRequestId.ToString();
+        var correlationId = VaultRequestPipeline.StartResponse(request);
 
         CallerIdentity? caller = null;
         ManagementContext? context = null;
@@ -55,12 +52,7 @@ public sealed class ManagementPipeline(
         }
         catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            var mapped = VaultRequestPipeline.ToVaultException(e);
-            if (mapped is null)
-            {
-                logger.LogError(e, "{Operation} failed unexpectedly", operation);
-                mapped = new VaultException(HttpStatusCode.InternalServerError, "InternalError", $"The vault failed to process the request; correlation id {correlationId}.");
-            }
+            var mapped = VaultRequestPipeline.ErrorOf(e, operation, correlationId, logger);
             result = VaultResult.Error(mapped);
             if (mapped.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = tokens.ChallengeHeaderValue;

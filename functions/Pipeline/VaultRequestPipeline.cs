@@ -39,10 +39,7 @@ public sealed class VaultRequestPipeline(
     public async Task<IActionResult> RunAsync(HttpRequest request, VaultOperation operation, string? objectName, Func<RequestContext, Task<VaultResult>> execute)
     {
         var started = Stopwatch.GetTimestamp();
-        var correlationId = CorrelationIdOf(request);
-        request.HttpContext.Response.Headers["x-ms-request-id"] = correlationId;
-        if (request.Headers.TryGetValue("x-ms-client-request-id", out var clientRequestId))
-            request.HttpContext.Response.Headers["x-ms-client-request-id"] = clientRequestId.ToString();
+        var correlationId = StartResponse(request);
 
         Vault? vault = null;
         CallerIdentity? caller = null;
@@ -64,12 +61,7 @@ public sealed class VaultRequestPipeline(
         }
         catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            var mapped = ToVaultException(e);
-            if (mapped is null)
-            {
-                logger.LogError(e, "{Operation} failed unexpectedly", operation.Name);
-                mapped = new VaultException(HttpStatusCode.InternalServerError, "InternalError", $"The vault failed to process the request; correlation id {correlationId}.");
-            }
+            var mapped = ErrorOf(e, operation.Name, correlationId, logger);
             result = VaultResult.Error(mapped);
             if (mapped.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = vault is null ? tokens.ChallengeHeaderValue : tokens.ChallengeFor(vault.TenantId);
@@ -101,7 +93,7 @@ public sealed class VaultRequestPipeline(
         return caller;
     }
 
-    /// <summary>The exception → Key Vault error table. Null means "a bug": let it surface as a 500.</summary>
+    /// <summary>The exception → Key Vault error table. Null means a bug (see <see cref="ErrorOf"/>).</summary>
     internal static VaultException? ToVaultException(Exception e) => e switch
     {
         VaultException v => v,
@@ -116,6 +108,24 @@ public sealed class VaultRequestPipeline(
         HttpRequestException => VaultException.Unavailable("Table storage is unavailable.", TimeSpan.FromSeconds(2)),
         _ => null,
     };
+
+    /// <summary>Sets x-ms-request-id (and echoes x-ms-client-request-id); returns the correlation id for audit.</summary>
+    internal static string StartResponse(HttpRequest request)
+    {
+        var correlationId = CorrelationIdOf(request);
+        request.HttpContext.Response.Headers["x-ms-request-id"] = correlationId;
+        if (request.Headers.TryGetValue("x-ms-client-request-id", out var clientRequestId))
+            request.HttpContext.Response.Headers["x-ms-client-request-id"] = clientRequestId.ToString();
+        return correlationId;
+    }
+
+    /// <summary>The Key Vault error for a failure; an unexpected one is logged and becomes a 500 that names only the correlation id.</summary>
+    internal static VaultException ErrorOf(Exception e, string operation, string correlationId, ILogger logger)
+    {
+        if (ToVaultException(e) is { } mapped) return mapped;
+        logger.LogError(e, "{Operation} failed unexpectedly", operation);
+        return new VaultException(HttpStatusCode.InternalServerError, "InternalError", $"The vault failed to process the request; correlation id {correlationId}.");
+    }
 
     internal static string CorrelationIdOf(HttpRequest request)
     {
