@@ -108,17 +108,17 @@ public static class KeyFiles
     }
 
     /// <summary>The public key of a JSON Web Key as a PEM SubjectPublicKeyInfo (Get-HsmVaultKey -OutFile).</summary>
-    public static string PublicPem(JsonObject jwk)
+    public static string PublicPem(PSHsmVaultJsonWebKey jwk)
     {
-        var kty = jwk["kty"]?.GetValue<string>() ?? "";
+        var kty = jwk.Kty;
         if (kty.StartsWith("RSA", StringComparison.Ordinal))
         {
-            using var rsa = RSA.Create(new RSAParameters { Modulus = D(jwk["n"]), Exponent = D(jwk["e"]) });
+            using var rsa = RSA.Create(new RSAParameters { Modulus = D(jwk.N), Exponent = D(jwk.E) });
             return rsa.ExportSubjectPublicKeyInfoPem();
         }
         if (kty.StartsWith("EC", StringComparison.Ordinal))
         {
-            var curve = jwk["crv"]?.GetValue<string>() switch
+            var curve = jwk.Crv switch
             {
                 "P-256" => ECCurve.NamedCurves.nistP256,
                 "P-384" => ECCurve.NamedCurves.nistP384,
@@ -126,7 +126,7 @@ public static class KeyFiles
                 "P-256K" => ECCurve.CreateFromFriendlyName("secP256k1"),
                 var other => throw new ArgumentException($"Curve '{other}' cannot be written as PEM."),
             };
-            using var ec = ECDsa.Create(new ECParameters { Curve = curve, Q = new ECPoint { X = D(jwk["x"]), Y = D(jwk["y"]) } });
+            using var ec = ECDsa.Create(new ECParameters { Curve = curve, Q = new ECPoint { X = D(jwk.X), Y = D(jwk.Y) } });
             return ec.ExportSubjectPublicKeyInfoPem();
         }
         throw new ArgumentException($"A {kty} key has no public part to write.");
@@ -134,7 +134,7 @@ public static class KeyFiles
 
     private static string? B(byte[]? bytes) => bytes is null ? null : Base64Url.Encode(bytes);
 
-    private static byte[] D(JsonNode? node) => Base64Url.Decode(node?.GetValue<string>() ?? throw new ArgumentException("The key lacks a public part."));
+    private static byte[] D(string? part) => Base64Url.Decode(part ?? throw new ArgumentException("The key lacks a public part."));
 
     private static string? Plain(SecureString? s) => s is null ? null : new NetworkCredential("", s).Password;
 }

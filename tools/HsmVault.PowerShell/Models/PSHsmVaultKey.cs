@@ -40,8 +40,7 @@ public sealed class PSHsmVaultKey : PSHsmVaultKeyIdentityItem
     public int? KeySize { get; init; }
     public string? CurveName { get; init; }
     public string[] KeyOps { get; init; } = [];
-    /// <summary>The JSON Web Key as the vault returned it (kid, kty, key_ops, n/e or crv/x/y).</summary>
-    public JsonObject Key { get; init; } = new();
+    public PSHsmVaultJsonWebKey Key { get; init; } = new();
 
     public static PSHsmVaultKey FromBundle(string vaultName, JsonNode bundle)
     {
@@ -62,7 +61,7 @@ public sealed class PSHsmVaultKey : PSHsmVaultKeyIdentityItem
             KeySize = n is null ? null : Base64Url.Decode(n).SkipWhile(b => b == 0).Count() * 8,
             CurveName = Wire.Text(jwk["crv"]),
             KeyOps = Wire.Strings(jwk["key_ops"]),
-            Key = (JsonObject)jwk.DeepClone(),
+            Key = PSHsmVaultJsonWebKey.From(jwk),
         };
     }
 }
