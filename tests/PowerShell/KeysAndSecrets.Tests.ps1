@@ -200,7 +200,7 @@ Describe 'Help' {
     It 'the committed MAML file is what help/Build-Help.ps1 writes from the help text and the cmdlets'' syntax' {
         $repo = (Resolve-Path "$PSScriptRoot/../..").Path
         $fresh = Join-Path $work 'help.xml'
-        & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File "$repo/tools/HsmVault.PowerShell/help/Build-Help.ps1" -OutFile $fresh
+        & "$PSHOME/pwsh" -NoProfile -NonInteractive -File "$repo/tools/HsmVault.PowerShell/help/Build-Help.ps1" -OutFile $fresh
         $LASTEXITCODE | Should -Be 0
         Get-Content -Raw $fresh | Should -BeExactly (Get-Content -Raw "$repo/tools/HsmVault.PowerShell/en-US/HsmVault.PowerShell.dll-Help.xml")
     }
