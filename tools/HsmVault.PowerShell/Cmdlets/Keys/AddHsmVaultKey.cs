@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using System.Security;
 using System.Text.Json.Nodes;
@@ -11,14 +10,10 @@ namespace HsmVault.PowerShell.Cmdlets.Keys;
 /// <summary>Add-HsmVaultKey: creates a key in the HSM, or imports one from a PFX, PEM, JWK or .byok file (Add-AzKeyVaultKey).</summary>
 [Cmdlet(VerbsCommon.Add, "HsmVaultKey", SupportsShouldProcess = true, DefaultParameterSetName = CreateSet)]
 [OutputType(typeof(PSHsmVaultKey))]
-public sealed class AddHsmVaultKey : HsmVaultCmdlet
+public sealed class AddHsmVaultKey : VaultObjectWriteCmdlet
 {
     private const string CreateSet = "InteractiveCreate";
     private const string ImportSet = "InteractiveImport";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string VaultName { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 1)]
     [Alias("KeyName")]
@@ -53,22 +48,12 @@ public sealed class AddHsmVaultKey : HsmVaultCmdlet
     public string[]? KeyOps { get; set; }
 
     [Parameter]
-    public DateTime? Expires { get; set; }
-
-    [Parameter]
-    public DateTime? NotBefore { get; set; }
-
-    [Parameter]
     public SwitchParameter Disable { get; set; }
-
-    [Parameter]
-    public Hashtable? Tag { get; set; }
 
     protected override object? ErrorTarget => Name;
 
     protected override void Process()
     {
-        var attributes = Wire.Attributes(Disable ? false : null, NotBefore, Expires);
         var name = Uri.EscapeDataString(Name);
         JsonObject body;
         string path, action;
@@ -77,18 +62,20 @@ public sealed class AddHsmVaultKey : HsmVaultCmdlet
         {
             var jwk = KeyFiles.ReadJwk(GetUnresolvedProviderPathFromPSPath(KeyFilePath), KeyFilePassword, $"{KeyType}-HSM");
             if (KeyOps is not null) jwk["key_ops"] = Wire.Array(KeyOps);
-            body = new JsonObject { ["key"] = jwk, ["Hsm"] = true, ["attributes"] = attributes };
+            body = AttributesBody(Disable ? false : null);
+            body["key"] = jwk;
+            body["Hsm"] = true;
             (method, path, action) = (HttpMethod.Put, $"keys/{name}", $"Import key from {Path.GetFileName(KeyFilePath)}");
         }
         else
         {
-            body = new JsonObject { ["kty"] = $"{KeyType}-HSM", ["attributes"] = attributes };
+            body = AttributesBody(Disable ? false : null);
+            body["kty"] = $"{KeyType}-HSM";
             if (Size is { } size) body["key_size"] = size;
             if (KeyType == "EC") body["crv"] = CurveName ?? "P-256";
             if (KeyOps is not null) body["key_ops"] = Wire.Array(KeyOps);
             (method, path, action) = (HttpMethod.Post, $"keys/{name}/create", $"Create {KeyType} key");
         }
-        if (Tag is not null) body["tags"] = Wire.TagsJson(Tag);
         if (!ShouldProcess($"{VaultName}/{Name}", action)) return;
         WriteObject(PSHsmVaultKey.FromBundle(VaultName, Data(VaultName, method, path, body)!));
     }

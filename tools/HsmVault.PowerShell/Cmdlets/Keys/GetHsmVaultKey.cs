@@ -12,14 +12,10 @@ namespace HsmVault.PowerShell.Cmdlets.Keys;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HsmVaultKey", DefaultParameterSetName = ByVaultSet)]
 [OutputType(typeof(PSHsmVaultKeyIdentityItem), typeof(PSHsmVaultKey))]
-public sealed class GetHsmVaultKey : HsmVaultCmdlet
+public sealed class GetHsmVaultKey : VaultDataCmdlet
 {
     private const string ByVaultSet = "ByVaultName";
     private const string VersionsSet = "ByKeyVersions";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string VaultName { get; set; } = null!;
 
     /// <summary>A key name; wildcards filter the list.</summary>
     [Parameter(Position = 1, ParameterSetName = ByVaultSet)]

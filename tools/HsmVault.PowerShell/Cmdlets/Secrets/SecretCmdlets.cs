@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
@@ -12,12 +11,8 @@ namespace HsmVault.PowerShell.Cmdlets.Secrets;
 /// <summary>Set-HsmVaultSecret: stores a new version of a secret from a SecureString (Set-AzKeyVaultSecret).</summary>
 [Cmdlet(VerbsCommon.Set, "HsmVaultSecret", SupportsShouldProcess = true)]
 [OutputType(typeof(PSHsmVaultSecret))]
-public sealed class SetHsmVaultSecret : HsmVaultCmdlet
+public sealed class SetHsmVaultSecret : VaultObjectWriteCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string VaultName { get; set; } = null!;
-
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("SecretName")]
     [ArgumentCompleter(typeof(SecretNameCompleter))]
@@ -30,29 +25,16 @@ public sealed class SetHsmVaultSecret : HsmVaultCmdlet
     public string? ContentType { get; set; }
 
     [Parameter]
-    public DateTime? Expires { get; set; }
-
-    [Parameter]
-    public DateTime? NotBefore { get; set; }
-
-    [Parameter]
     public SwitchParameter Disable { get; set; }
-
-    [Parameter]
-    public Hashtable? Tag { get; set; }
 
     protected override object? ErrorTarget => Name;
 
     protected override void Process()
     {
         if (!ShouldProcess($"{VaultName}/{Name}", "Set secret")) return;
-        var body = new JsonObject
-        {
-            ["value"] = new NetworkCredential("", SecretValue).Password,
-            ["attributes"] = Wire.Attributes(Disable ? false : null, NotBefore, Expires),
-        };
+        var body = AttributesBody(Disable ? false : null);
+        body["value"] = new NetworkCredential("", SecretValue).Password;
         if (ContentType is not null) body["contentType"] = ContentType;
-        if (Tag is not null) body["tags"] = Wire.TagsJson(Tag);
         WriteObject(PSHsmVaultSecret.FromBundle(VaultName, Data(VaultName, HttpMethod.Put, $"secrets/{Uri.EscapeDataString(Name)}", body)!));
     }
 }
@@ -63,14 +45,10 @@ public sealed class SetHsmVaultSecret : HsmVaultCmdlet
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HsmVaultSecret", DefaultParameterSetName = ByVaultSet)]
 [OutputType(typeof(PSHsmVaultSecretIdentityItem), typeof(PSHsmVaultSecret), typeof(string))]
-public sealed class GetHsmVaultSecret : HsmVaultCmdlet
+public sealed class GetHsmVaultSecret : VaultDataCmdlet
 {
     private const string ByVaultSet = "ByVaultName";
     private const string VersionsSet = "BySecretVersions";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string VaultName { get; set; } = null!;
 
     [Parameter(Position = 1, ParameterSetName = ByVaultSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = VersionsSet)]
@@ -125,49 +103,24 @@ public sealed class GetHsmVaultSecret : HsmVaultCmdlet
 /// <summary>Update-HsmVaultSecret: changes a version's attributes, content type or tags, never its value (Update-AzKeyVaultSecret).</summary>
 [Cmdlet(VerbsData.Update, "HsmVaultSecret", SupportsShouldProcess = true)]
 [OutputType(typeof(PSHsmVaultSecretIdentityItem))]
-public sealed class UpdateHsmVaultSecret : HsmVaultCmdlet
+public sealed class UpdateHsmVaultSecret : VaultObjectUpdateCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string VaultName { get; set; } = null!;
-
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("SecretName")]
     [ArgumentCompleter(typeof(SecretNameCompleter))]
     public string Name { get; set; } = null!;
 
-    [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
-    [Alias("SecretVersion")]
-    public string? Version { get; set; }
-
-    [Parameter]
-    public bool? Enable { get; set; }
-
-    [Parameter]
-    public DateTime? Expires { get; set; }
-
-    [Parameter]
-    public DateTime? NotBefore { get; set; }
-
     [Parameter]
     public string? ContentType { get; set; }
-
-    [Parameter]
-    public Hashtable? Tag { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     protected override object? ErrorTarget => Name;
 
     protected override void Process()
     {
-        var body = new JsonObject { ["attributes"] = Wire.Attributes(Enable, NotBefore, Expires) };
+        var body = AttributesBody(Enable);
         if (ContentType is not null) body["contentType"] = ContentType;
-        if (Tag is not null) body["tags"] = Wire.TagsJson(Tag);
-        var path = $"secrets/{Uri.EscapeDataString(Name)}" + (string.IsNullOrEmpty(Version) ? "" : $"/{Uri.EscapeDataString(Version)}");
-        if (!ShouldProcess($"{VaultName}/{Name}" + (string.IsNullOrEmpty(Version) ? "" : $"/{Version}"), "Update secret")) return;
-        var updated = Data(VaultName, HttpMethod.Patch, path, body)!;
+        if (!ShouldProcess(Target(Name), "Update secret")) return;
+        var updated = Data(VaultName, HttpMethod.Patch, ObjectPath("secrets", Name), body)!;
         updated.AsObject().Remove("value");
         if (PassThru) WriteObject(PSHsmVaultSecretIdentityItem.From(VaultName, updated));
     }
