@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using HsmVault.PowerShell.Completion;
+using HsmVault.PowerShell.Http;
 using HsmVault.PowerShell.Models;
 
 namespace HsmVault.PowerShell.Cmdlets;
@@ -12,6 +13,30 @@ public abstract class VaultDataCmdlet : HsmVaultCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string VaultName { get; set; } = null!;
+
+    /// <summary>The items of a list whose names match a pattern (all without one), e.g. "keys" or "deletedsecrets".</summary>
+    protected void WriteMatching<T>(string listPath, string? pattern, Func<JsonNode, T> toObject) where T : PSHsmVaultObjectItem
+    {
+        var wildcard = new WildcardPattern(pattern ?? "*", WildcardOptions.IgnoreCase);
+        foreach (var item in DataPages(VaultName, listPath).Select(toObject))
+            if (wildcard.IsMatch(item.Name)) WriteObject(item);
+    }
+
+    /// <summary>One object by path; a 404 outputs nothing (as Az's Get- cmdlets do for a name that does not exist).</summary>
+    protected JsonNode? GetOrNothing(string path)
+    {
+        try
+        {
+            return Data(VaultName, HttpMethod.Get, path);
+        }
+        catch (VaultServiceException e) when (IsNotFound(e))
+        {
+            WriteVerbose($"{path.Split('/')[0]}: '{path.Split('/').ElementAtOrDefault(1)}' not found in vault '{VaultName}'.");
+            return null;
+        }
+    }
+
+    protected static bool IsPattern(string? name) => name is null || WildcardPattern.ContainsWildcardCharacters(name);
 }
 
 /// <summary>Cmdlets that write a key's or secret's dates and tags (the "attributes" and "tags" of Key Vault bodies).</summary>

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using HsmVault.PowerShell.Completion;
-using HsmVault.PowerShell.Http;
 using HsmVault.PowerShell.Keys;
 using HsmVault.PowerShell.Models;
 
@@ -50,25 +49,15 @@ public sealed class GetHsmVaultKey : VaultDataCmdlet
                 WriteObject(PSHsmVaultKeyIdentityItem.From(VaultName, item));
             return;
         }
-        if (Name is null || WildcardPattern.ContainsWildcardCharacters(Name))
+        if (IsPattern(Name))
         {
             if (Version is not null || OutFile is not null) throw new PSArgumentException("-Version and -OutFile need one key -Name.");
-            var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-            foreach (var item in DataPages(VaultName, "keys").Select(i => PSHsmVaultKeyIdentityItem.From(VaultName, i)))
-                if (pattern.IsMatch(item.Name)) WriteObject(item);
+            WriteMatching("keys", Name, item => PSHsmVaultKeyIdentityItem.From(VaultName, item));
             return;
         }
-        PSHsmVaultKey key;
-        try
-        {
-            var path = $"keys/{Uri.EscapeDataString(Name)}" + (Version is null ? "" : $"/{Uri.EscapeDataString(Version)}");
-            key = PSHsmVaultKey.FromBundle(VaultName, Data(VaultName, HttpMethod.Get, path)!);
-        }
-        catch (VaultServiceException e) when (IsNotFound(e))
-        {
-            WriteVerbose($"Key '{Name}' not found in vault '{VaultName}'.");
-            return;
-        }
+        var path = $"keys/{Uri.EscapeDataString(Name!)}" + (Version is null ? "" : $"/{Uri.EscapeDataString(Version)}");
+        if (GetOrNothing(path) is not { } bundle) return;
+        var key = PSHsmVaultKey.FromBundle(VaultName, bundle);
         if (OutFile is not null) WritePem(key);
         WriteObject(key);
     }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Security;
 using System.Text.Json.Nodes;
 using HsmVault.PowerShell.Completion;
-using HsmVault.PowerShell.Http;
 using HsmVault.PowerShell.Models;
 
 namespace HsmVault.PowerShell.Cmdlets.Secrets;
@@ -77,24 +76,13 @@ public sealed class GetHsmVaultSecret : VaultDataCmdlet
                 WriteObject(PSHsmVaultSecretIdentityItem.From(VaultName, item));
             return;
         }
-        if (Name is null || WildcardPattern.ContainsWildcardCharacters(Name))
+        if (IsPattern(Name))
         {
             if (Version is not null || AsPlainText) throw new PSArgumentException("-Version and -AsPlainText need one secret -Name.");
-            var pattern = new WildcardPattern(Name ?? "*", WildcardOptions.IgnoreCase);
-            foreach (var item in DataPages(VaultName, "secrets").Select(i => PSHsmVaultSecretIdentityItem.From(VaultName, i)))
-                if (pattern.IsMatch(item.Name)) WriteObject(item);
+            WriteMatching("secrets", Name, item => PSHsmVaultSecretIdentityItem.From(VaultName, item));
             return;
         }
-        JsonNode bundle;
-        try
-        {
-            bundle = Data(VaultName, HttpMethod.Get, $"secrets/{Uri.EscapeDataString(Name)}" + (Version is null ? "" : $"/{Uri.EscapeDataString(Version)}"))!;
-        }
-        catch (VaultServiceException e) when (IsNotFound(e))
-        {
-            WriteVerbose($"Secret '{Name}' not found in vault '{VaultName}'.");
-            return;
-        }
+        if (GetOrNothing($"secrets/{Uri.EscapeDataString(Name!)}" + (Version is null ? "" : $"/{Uri.EscapeDataString(Version)}")) is not { } bundle) return;
         if (AsPlainText) WriteObject(bundle["value"]?.GetValue<string>() ?? "");
         else WriteObject(PSHsmVaultSecret.FromBundle(VaultName, bundle));
     }
