@@ -19,9 +19,21 @@ try
     await StandaloneHost.RunAsync(args);
     return 0;
 }
-catch (Exception e) when (e is HsmException or OptionsValidationException or IOException)
+catch (Exception e) when (SetupProblem(e) is { } problem)
 {
     // A set-up problem (no HSM token, bad PIN, bad settings, port taken): say what, without a stack trace.
-    Console.Error.WriteLine($"HsmVault could not start: {e.Message}");
+    Console.Error.WriteLine($"HsmVault could not start: {problem}");
     return 1;
 }
+
+// One line for a problem an operator fixes in the settings or the environment; null for a bug (which keeps its stack trace).
+static string? SetupProblem(Exception e) => e switch
+{
+    HsmException or OptionsValidationException or IOException => e.Message.ReplaceLineEndings(" "),
+    // The configuration binder's "Failed to convert configuration value … at 'HsmVault:…' to type …".
+    InvalidOperationException when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => e.Message,
+    // Several options sections failed their start-up checks at once.
+    AggregateException a when a.InnerExceptions.Count > 0 && a.InnerExceptions.All(i => SetupProblem(i) is not null) =>
+        string.Join("; ", a.InnerExceptions.Select(i => SetupProblem(i))),
+    _ => null,
+};

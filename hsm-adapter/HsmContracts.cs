@@ -17,15 +17,28 @@ public sealed class HsmOptions
 /// <summary>The closed set of failures the adapter reports; the caller maps them to HTTP.</summary>
 public enum HsmErrorKind { NotFound, InvalidInput, Unsupported, Transient, Unavailable }
 
+/// <summary>
+/// A failure of the adapter. <see cref="Exception.Message"/> is for operators and logs (it may name the PKCS#11 return
+/// value, CKR_*); <see cref="ClientMessage"/> is what a caller may be told: it names the caller's mistake, never a CKR_* name.
+/// </summary>
 public sealed class HsmException(HsmErrorKind kind, string message, Exception? inner = null) : Exception(message, inner)
 {
     public HsmErrorKind Kind { get; } = kind;
+
+    /// <summary>The message a caller may see; the adapter's own checks write it for callers, so it defaults to the message.</summary>
+    public string ClientMessage { get; init; } = message;
 }
 
 [Flags]
 public enum HsmKeyUsage { None = 0, Encrypt = 1, Decrypt = 2, Sign = 4, Verify = 8, Wrap = 16, Unwrap = 32 }
 
 public enum HsmCurve { P256, P384, P521, Secp256k1 }
+
+public static class HsmCurveFacts
+{
+    /// <summary>Bytes of one coordinate (and of the private scalar) on this curve.</summary>
+    public static int FieldBytes(this HsmCurve curve) => EcCurves.FieldBytes(curve);
+}
 public enum HsmHash { Sha1, Sha256, Sha384, Sha512 }
 public enum RsaPadding { Pkcs1, OaepSha1, OaepSha256 }
 

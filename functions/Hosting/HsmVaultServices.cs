@@ -20,16 +20,15 @@ namespace HsmVault.Hosting;
 /// <summary>Everything both hosts register: the request pipeline and every feature behind it.</summary>
 public static class HsmVaultServices
 {
-    public const string HsmSection = "HsmVault:Hsm";
-
     public static IServiceCollection AddHsmVault(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
-        services.Configure<VaultOptions>(configuration.GetSection(VaultOptions.Section));
-        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
-        services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
-        services.Configure<ThrottlingOptions>(configuration.GetSection(ThrottlingOptions.Section));
-        services.Configure<HsmOptions>(configuration.GetSection(HsmSection));
+        // Every section is checked when the host starts: a bad value stops it with a line naming the setting.
+        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<VaultOptions>(configuration, VaultOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<LimitsOptions>(configuration, LimitsOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<SeedOptions>(configuration, SeedOptions.Section, SeedSettings.Problems);
+        services.AddValidatedOptions<ThrottlingOptions>(configuration, ThrottlingOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<HsmOptions>(configuration, HsmSettings.Section, HsmSettings.Problems);
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
@@ -51,6 +50,7 @@ public static class HsmVaultServices
         services.AddSingleton<VaultRequestPipeline>();
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();
+        services.AddSingleton<AccessPolicyManagement>();
         services.AddHsmVaultAuthentication(configuration);
 
         services.AddSingleton<KeyStore>();

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HsmVault.Hosting;
 
@@ -30,8 +31,9 @@ public static class StandaloneHost
         // ASP.NET Core logs every request at Information: on the hot path that costs more than the audit record.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        var options = config.GetSection(StandaloneOptions.Section).Get<StandaloneOptions>() ?? new StandaloneOptions();
-        var vaultOptions = config.GetSection(VaultOptions.Section).Get<VaultOptions>() ?? new VaultOptions();
+        // Read before the host is built (they shape Kestrel and the certificate), so checked here, as the host checks the rest.
+        var options = Settings.Require(config.GetSection(StandaloneOptions.Section).Get<StandaloneOptions>() ?? new StandaloneOptions(), o => o.Problems());
+        var vaultOptions = Settings.Require(config.GetSection(VaultOptions.Section).Get<VaultOptions>() ?? new VaultOptions(), o => o.Problems());
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         var certificate = DevCertificate.LoadOrCreate(dataDirectory, CertificateNames(options, vaultOptions));
         var baseUrl = $"https://{vaultOptions.DnsSuffix}:{options.Port}";
@@ -51,6 +53,9 @@ public static class StandaloneHost
         builder.Services.AddKeyedSingleton(BearerTokenValidator.MetadataHttpClientKey, (_, _) => MetadataClient(certificate.Certificate));
 
         var app = builder.Build();
+        // Check every options section now, so a bad setting ends start-up with Program's one line instead of the host
+        // logging the failure with a stack trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         if (devIdentity) app.MapDevIdentityProvider();
         app.MapFunctions(FunctionRoutes.Discover(typeof(StandaloneHost).Assembly));
         app.MapFallback(context => VaultResult.Error(VaultException.NotFound("NotFound", "The requested path is not part of the vault API."))

@@ -9,4 +9,13 @@ public sealed class StandaloneOptions
     public string DataDirectory { get; set; } = ".local/data";
     /// <summary>Extra host names the TLS certificate covers (comma-separated), besides the vault DNS suffix and loopback.</summary>
     public string HostNames { get; set; } = "localhost";
+
+    public IEnumerable<string> Problems()
+    {
+        if (Port is < 1 or > 65535) yield return $"{Section}:Port must be between 1 and 65535; got {Port}.";
+        if (string.IsNullOrWhiteSpace(DataDirectory)) yield return $"{Section}:DataDirectory is required (where the TLS certificate is kept).";
+        foreach (var name in HostNames.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (Uri.CheckHostName(name) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
+                yield return $"{Section}:HostNames must be comma-separated host names; '{name}' is not one.";
+    }
 }

@@ -15,8 +15,12 @@ namespace HsmVault.Hosting;
 /// </summary>
 public sealed class StartupInitializer(
     IHsm hsm, Tables tables, VaultStore vaults,
-    IOptions<SeedOptions> seed, IOptions<AuthOptions> auth, IOptions<HsmOptions> hsmOptions, ILogger<StartupInitializer> logger) : IHostedService
+    IOptions<SeedOptions> seed, IOptions<AuthOptions> auth, IOptions<HsmOptions> hsmOptions, TimeProvider clock,
+    ILogger<StartupInitializer> logger) : IHostedService
 {
+    /// <summary>How long start-up waits for Table storage to answer before it gives up.</summary>
+    private static readonly TimeSpan StorageWait = TimeSpan.FromSeconds(30);
+
     public async Task StartAsync(CancellationToken ct)
     {
         logger.LogInformation("HSM token opened; capabilities: {Capabilities}", hsm.Capabilities);
@@ -40,7 +44,7 @@ public sealed class StartupInitializer(
 
     private async Task WaitForStorageAsync(CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = clock.GetUtcNow() + StorageWait;
         while (true)
         {
             try
@@ -48,10 +52,10 @@ public sealed class StartupInitializer(
                 await tables.CreateIfMissingAsync(ct);
                 return;
             }
-            catch (Exception e) when (DateTime.UtcNow < deadline && Resilience.ResiliencePipelines.IsTransientStorageFault(e))
+            catch (Exception e) when (clock.GetUtcNow() < deadline && Resilience.ResiliencePipelines.IsTransientStorageFault(e))
             {
                 logger.LogWarning("Table storage not reachable yet ({Error}); retrying", e.GetType().Name);
-                await Task.Delay(1000, ct);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
             }
         }
     }

@@ -13,7 +13,7 @@ public static class CallerAuthentication
     {
         var outcome = await tokens.ValidateAsync(request.Headers.Authorization.ToString(), request.HttpContext.RequestAborted);
         if (outcome.MetadataUnavailable)
-            throw VaultException.Unavailable("The identity provider's signing keys cannot be fetched right now.", TimeSpan.FromSeconds(5));
+            throw VaultException.Unavailable("The identity provider's signing keys cannot be fetched right now.", RetryAfter.IdentityMetadata);
         if (outcome.Caller is not { } caller)
             throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized",
                 outcome.Error ?? "AKV10000: Request is missing a Bearer or PoP token.");

@@ -34,6 +34,4 @@ public sealed class AuthOptions
 
     /// <summary>Authority without a trailing slash.</summary>
     internal string NormalizedAuthority => Authority.Trim().TrimEnd('/');
-
-    internal string MetadataAddress => $"{NormalizedAuthority}/{TenantId}/v2.0/.well-known/openid-configuration";
 }

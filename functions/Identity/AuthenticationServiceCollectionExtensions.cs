@@ -24,7 +24,8 @@ public static class AuthenticationServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AuthOptions>>().Value,
             sp.GetKeyedService<HttpClient>(BearerTokenValidator.MetadataHttpClientKey),
             sp.GetService<ILogger<BearerTokenValidator>>(),
-            sp.GetService<ITrustedTenants>()));
+            sp.GetService<ITrustedTenants>(),
+            sp.GetService<TimeProvider>()));
         return services;
     }
 

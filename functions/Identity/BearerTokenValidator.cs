@@ -40,7 +40,8 @@ public sealed class BearerTokenValidator : IDisposable
     private readonly ITrustedTenants? _trustedTenants;
     private readonly JsonWebTokenHandler _handler;
     private readonly HttpClient? _ownedHttpClient;
-    private readonly ValidatedTokenCache _validated = new(TimeProvider.System);
+    private readonly ValidatedTokenCache _validated;
+    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
 
     /// <summary>One tenant's OpenID metadata, and when a refresh was last requested for it.</summary>
@@ -58,8 +59,9 @@ public sealed class BearerTokenValidator : IDisposable
     /// <param name="metadataHttpClient">Client for metadata and JWKS requests; a default client when null. Not disposed by this class.</param>
     /// <param name="logger">Optional logger; tokens are never logged.</param>
     /// <param name="trustedTenants">Further tenants whose tokens are accepted; only the configured tenant when null.</param>
+    /// <param name="clock">The clock for caching and refresh waits; the system clock when null.</param>
     public BearerTokenValidator(AuthOptions options, HttpClient? metadataHttpClient = null, ILogger<BearerTokenValidator>? logger = null,
-        ITrustedTenants? trustedTenants = null)
+        ITrustedTenants? trustedTenants = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = AuthOptionsValidator.GetErrors(options);
@@ -67,6 +69,8 @@ public sealed class BearerTokenValidator : IDisposable
             throw new ArgumentException("Invalid authentication options: " + string.Join(" ", errors), nameof(options));
 
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _clock = clock ?? TimeProvider.System;
+        _validated = new ValidatedTokenCache(_clock);
         _tenantId = options.TenantId.Trim();
         _maxTokenBytes = options.MaxTokenBytes;
         _clockSkew = options.ClockSkew;
@@ -201,14 +205,14 @@ public sealed class BearerTokenValidator : IDisposable
     /// </summary>
     private async Task<OpenIdConnectConfiguration?> RefreshAfterUnknownKeyAsync(TenantMetadata metadata, OpenIdConnectConfiguration stale, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow.UtcTicks;
+        var now = _clock.GetUtcNow().UtcTicks;
         var last = Interlocked.Read(ref metadata.LastRefreshRequestTicks);
         var honoured = last == 0 || now - last >= metadata.Manager.RefreshInterval.Ticks;
         if (!honoured || Interlocked.CompareExchange(ref metadata.LastRefreshRequestTicks, now, last) != last)
             return null;
 
         metadata.Manager.RequestRefresh();
-        var deadline = DateTimeOffset.UtcNow + RefreshWait;
+        var deadline = _clock.GetUtcNow() + RefreshWait;
         var delay = TimeSpan.FromMilliseconds(10);
         while (true)
         {
@@ -228,12 +232,12 @@ public sealed class BearerTokenValidator : IDisposable
                 return null;
             }
 
-            if (DateTimeOffset.UtcNow + delay > deadline)
+            if (_clock.GetUtcNow() + delay > deadline)
             {
                 _logger.LogWarning("Identity metadata refresh from {MetadataAddress} did not finish within {Wait}", metadata.Address, RefreshWait);
                 return null;
             }
-            await Task.Delay(delay, ct).ConfigureAwait(false);
+            await Task.Delay(delay, _clock, ct).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(200).Ticks));
         }
     }

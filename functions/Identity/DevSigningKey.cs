@@ -13,10 +13,9 @@ public sealed class DevSigningKey : IDisposable
 
     private readonly RSA _rsa;
 
-    private DevSigningKey(RSA rsa, string filePath)
+    private DevSigningKey(RSA rsa)
     {
         _rsa = rsa;
-        FilePath = filePath;
         var parameters = rsa.ExportParameters(false);
         Modulus = Base64UrlEncoder.Encode(parameters.Modulus);
         Exponent = Base64UrlEncoder.Encode(parameters.Exponent);
@@ -24,8 +23,6 @@ public sealed class DevSigningKey : IDisposable
         SecurityKey = new RsaSecurityKey(rsa) { KeyId = KeyId };
         SigningCredentials = new SigningCredentials(SecurityKey, SecurityAlgorithms.RsaSha256);
     }
-
-    public string FilePath { get; }
 
     public string KeyId { get; }
 
@@ -91,7 +88,7 @@ public sealed class DevSigningKey : IDisposable
             rsa.ImportFromPem(File.ReadAllText(path));
             if (rsa.KeySize < 2048)
                 throw new InvalidOperationException($"The development signing key in {path} is shorter than 2048 bits; delete it to create a new one.");
-            return new DevSigningKey(rsa, path);
+            return new DevSigningKey(rsa);
         }
         catch
         {

@@ -21,7 +21,7 @@ public static class JwkImport
     public static EcPrivateKeyMaterial Ec(JsonWebKey k)
     {
         var curve = KeyTypes.CurveOf(k.Crv);
-        var size = KeyTypes.FieldBytes(curve);
+        var size = curve.FieldBytes();
         return new EcPrivateKeyMaterial(curve,
             Pad(WireBytes.Decode(k.D, "key.d"), size, "key.d"),
             Exact(WireBytes.Decode(k.X, "key.x"), size, "key.x"),

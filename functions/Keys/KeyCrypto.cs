@@ -4,7 +4,11 @@ using HsmVault.Resilience;
 
 namespace HsmVault.Keys;
 
-/// <summary>Cryptographic operations with a stored key. Every private- or secret-key step runs inside the HSM.</summary>
+/// <summary>
+/// Cryptographic operations with a stored key. Every private- or secret-key step runs inside the HSM. Lengths the
+/// mechanisms need (IVs, tags, CBC blocks, AES-KW input) are checked in one place, the adapter, whose messages are written
+/// for callers.
+/// </summary>
 public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines resilience, TimeProvider clock)
 {
     private const int GcmIvBytes = 12;
@@ -56,11 +60,9 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
                 return new KeyOperationResult(kid, WireBytes.Encode(sealedData.Ciphertext), WireBytes.Encode(iv), WireBytes.Encode(sealedData.Tag), p.Aad);
             case CipherMode.AesCbcPad:
                 var cbcIv = WireBytes.DecodeOptional(p.Iv, "iv") ?? resilience.HsmIdempotent.Execute(() => hsm.GenerateRandom(AesBlockBytes));
-                RequireLength(cbcIv, AesBlockBytes, "iv");
                 var cbc = resilience.HsmIdempotent.Execute(() => hsm.EncryptAesCbcPad(id, cbcIv, input));
                 return new KeyOperationResult(kid, WireBytes.Encode(cbc), WireBytes.Encode(cbcIv));
             case CipherMode.AesKeyWrap:
-                RequireKeyWrapInput(input);
                 return new KeyOperationResult(kid, WireBytes.Encode(resilience.HsmIdempotent.Execute(() => hsm.WrapAesKw(id, input))));
             default:
                 return new KeyOperationResult(kid, WireBytes.Encode(resilience.HsmIdempotent.Execute(() => hsm.EncryptRsa(id, alg.Padding, input))));
@@ -88,8 +90,6 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
     {
         var iv = WireBytes.Decode(p.Iv, "iv");
         var tag = WireBytes.Decode(p.Tag, "tag");
-        RequireLength(tag, 16, "tag");
-        if (iv.Length is 0 or > 128) throw VaultException.BadParameter("Property 'iv' has an invalid length for AES-GCM.");
         var aad = WireBytes.DecodeOptional(p.Aad, "aad");
         return resilience.HsmIdempotent.Execute(() => hsm.DecryptAesGcm(id, iv, ciphertext, tag, aad));
     }
@@ -97,9 +97,6 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
     private byte[] DecryptCbc(HsmKeyId id, byte[] ciphertext, KeyOperationParameters p)
     {
         var iv = WireBytes.Decode(p.Iv, "iv");
-        RequireLength(iv, AesBlockBytes, "iv");
-        if (ciphertext.Length == 0 || ciphertext.Length % AesBlockBytes != 0)
-            throw VaultException.BadParameter("AES-CBC ciphertext must be a non-empty multiple of 16 bytes.");
         return resilience.HsmIdempotent.Execute(() => hsm.DecryptAesCbcPad(id, iv, ciphertext));
     }
 
@@ -115,16 +112,5 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
         if (digest.Length != alg.DigestLength)
             throw VaultException.BadParameter($"The digest for {alg.Name} must be {alg.DigestLength} bytes, not {digest.Length}.");
         return digest;
-    }
-
-    private static void RequireLength(byte[] value, int length, string field)
-    {
-        if (value.Length != length) throw VaultException.BadParameter($"Property '{field}' must be {length} bytes.");
-    }
-
-    private static void RequireKeyWrapInput(byte[] key)
-    {
-        if (key.Length < 16 || key.Length % 8 != 0)
-            throw VaultException.BadParameter("AES key wrap takes a key of at least 16 bytes in multiples of 8.");
     }
 }

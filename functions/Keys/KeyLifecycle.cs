@@ -9,8 +9,6 @@ namespace HsmVault.Keys;
 /// <summary>Create, import, read, list and update keys: HSM objects plus their metadata rows, never one without the other.</summary>
 public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, ResiliencePipelines resilience, TimeProvider clock, ILogger<KeyLifecycle> logger)
 {
-    public const int DefaultPageSize = 25;
-
     public async Task<KeyBundle> CreateAsync(OperationContext ctx, string name, KeyCreateParameters p)
     {
         var family = KeyTypes.FamilyOf(p.Kty);
@@ -32,7 +30,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
                 var curve = KeyTypes.CurveOf(p.Crv ?? "P-256");
                 RequireCurveSupport(curve);
                 entity.Curve = KeyTypes.NameOf(curve);
-                entity.KeySize = KeyTypes.FieldBytes(curve) * 8;
+                entity.KeySize = curve.FieldBytes() * 8;
                 generate = () => hsm.GenerateEc(curve, usage, label);
                 break;
             default:
@@ -69,7 +67,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
                 var ec = JwkImport.Ec(jwk);
                 RequireCurveSupport(ec.Curve);
                 entity.Curve = KeyTypes.NameOf(ec.Curve);
-                entity.KeySize = KeyTypes.FieldBytes(ec.Curve) * 8;
+                entity.KeySize = ec.Curve.FieldBytes() * 8;
                 import = () => hsm.ImportEc(ec, usage, label);
                 break;
             default:

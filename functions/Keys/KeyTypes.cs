@@ -80,13 +80,6 @@ public static class KeyTypes
         _ => "P-256K",
     };
 
-    public static int FieldBytes(HsmCurve curve) => curve switch
-    {
-        HsmCurve.P384 => 48,
-        HsmCurve.P521 => 66,
-        _ => 32,
-    };
-
     public static void ValidateRsaSize(int bits)
     {
         if (bits is not (2048 or 3072 or 4096))

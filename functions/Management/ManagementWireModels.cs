@@ -44,3 +44,5 @@ public sealed record PermissionsWire(
     [property: JsonPropertyName("secrets")] List<string>? Secrets);
 
 public sealed record ListResult<T>([property: JsonPropertyName("value")] IReadOnlyList<T> Value);
+
+public sealed record AccessPolicyDeleteResult([property: JsonPropertyName("removed")] int Removed);

@@ -13,6 +13,8 @@ namespace HsmVault.Management;
 public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies, VaultHosts hosts, IOptions<AuthOptions> auth, IOptions<HsmOptions> hsm, TimeProvider clock)
 {
     private const int MaxTags = 50;
+    /// <summary>One entity-group transaction holds 100 rows: the vault row and at most 99 policy entries.</summary>
+    private const int MaxCreatePolicies = 99;
 
     /// <summary>Creates the vault, or updates it if it exists; <c>Created</c> says which.</summary>
     public async Task<(bool Created, VaultResource Vault)> PutAsync(string name, VaultPutParameters body, CancellationToken ct)
@@ -22,7 +24,7 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         var tags = Tags(body.Tags);
         var existing = await store.FindAsync(name, ct);
         if (existing is { Deleted: true })
-            throw new VaultException(HttpStatusCode.Conflict, "ConflictError",
+            throw new VaultException(HttpStatusCode.Conflict, "Conflict",
                 $"Vault '{name}' was deleted and its name is reserved until it is purged ({existing.SoftDeleteRetentionDays} days after deletion).");
         if (existing is not null)
         {
@@ -50,11 +52,11 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         var entries = (p.AccessPolicies ?? []).Select(w => AccessPolicyInput.ToEntity(name, tenant, null, null, w)).ToList();
         if (entries.GroupBy(e => e.RowKey).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw VaultException.BadParameter($"accessPolicies names the same object and key scope twice ({twice.First().RowKey}); merge those entries.");
-        if (entries.Count > 99)
-            throw VaultException.BadParameter("A vault can be created with at most 99 access policy entries; add more with the accessPolicies routes.");
-        if (entries.Count > 99) throw VaultException.BadParameter("A vault is created with at most 99 access policy entries; add more afterwards.");
+        if (entries.Count > MaxCreatePolicies)
+            throw VaultException.BadParameter(
+                $"A vault can be created with at most {MaxCreatePolicies} access policy entries; add more with the accessPolicies routes.");
         var (created, row) = await store.CreateAsync(entity, entries, ct);
-        if (!created) throw new VaultException(HttpStatusCode.Conflict, "ConflictError", $"Vault '{name}' was created by another request at the same time; retry.");
+        if (!created) throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"Vault '{name}' was created by another request at the same time; retry.");
         return (true, ToResource(row, entries));
     }
 

@@ -43,7 +43,7 @@ public sealed class SecretCipher(IHsm hsm, SecretEncryptionKeys keys, Resilience
         {
             logger.LogError("Vault {Vault}: secret-encryption key {HsmKeyId} of secret {Name}/{Version} is not in the HSM",
                 vault, entity.EncryptionKeyId, entity.Name, entity.Version);
-            throw VaultException.Unavailable("The vault's secret-encryption key is not available in its HSM.", TimeSpan.FromSeconds(30));
+            throw VaultException.Unavailable("The vault's secret-encryption key is not available in its HSM.", RetryAfter.MissingVaultKey);
         }
     }
 

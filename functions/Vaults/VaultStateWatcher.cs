@@ -46,7 +46,7 @@ public sealed class VaultStateWatcher(
         }
         return IsFresh(snapshot)
             ? snapshot
-            : throw VaultException.Unavailable("The vault's access state cannot be confirmed right now (Table storage is unreachable).", TimeSpan.FromSeconds(1));
+            : throw VaultException.Unavailable("The vault's access state cannot be confirmed right now (Table storage is unreachable).", RetryAfter.VaultState);
     }
 
     /// <summary>Makes a write done on this instance visible here at once.</summary>

@@ -75,7 +75,7 @@ public sealed class KeyTypesTests
     {
         Assert.Equal(curve, KeyTypes.CurveOf(name));
         Assert.Equal(name, KeyTypes.NameOf(curve));
-        Assert.Equal(fieldBytes, KeyTypes.FieldBytes(curve));
+        Assert.Equal(fieldBytes, curve.FieldBytes());
     }
 
     [Theory]

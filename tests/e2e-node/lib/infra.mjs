@@ -191,6 +191,8 @@ export function appConfiguration() {
   for (const src of sources) {
     for (const m of src.matchAll(/Configure<(\w+)>\(\s*\w+\.GetSection\(\s*([\w.]+)\s*\)/g)) bind(m[1], m[2]);
     for (const m of src.matchAll(/AddOptions<(\w+)>\(\)\s*\.Bind\(\s*\w+\.GetSection\(\s*([\w.]+)\s*\)/g)) bind(m[1], m[2]);
+    // Hosting's Settings.AddValidatedOptions<T>(configuration, Section, rules): bind and validate at start.
+    for (const m of src.matchAll(/AddValidatedOptions<(\w+)>\(\s*\w+\s*,\s*([\w.]+)\s*,/g)) bind(m[1], m[2]);
   }
   // A section constant declared inside its own options class binds that class even where it is bound indirectly.
   for (const c of Object.values(constants)) if (!sections[c.value] && Object.keys(classes[c.cls] ?? {}).length) sections[c.value] = c.cls;
