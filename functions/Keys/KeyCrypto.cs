@@ -5,7 +5,7 @@ using HsmVault.Resilience;
 namespace HsmVault.Keys;
 
 /// <summary>Cryptographic operations with a stored key. Every private- or secret-key step runs inside the HSM.</summary>
-public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines resilience, TimeProvider clock)
+public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesModes, ResiliencePipelines resilience, TimeProvider clock)
 {
     private const int GcmIvBytes = 12;
     private const int AesBlockBytes = 16;
@@ -42,6 +42,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
         var key = await UsableKeyAsync(ctx, name, version, wrap ? "wrapKey" : "encrypt");
         var alg = KeyAlgorithms.Cipher(p.Alg, key, wrap);
         ctx.AuditAlgorithm = alg.Name;
+        await aesModes.DemandAsync(ctx, key, alg);
         var input = WireBytes.Decode(p.Value, "value");
         var id = new HsmKeyId(key.HsmKeyId);
         var kid = KeyMapper.KidOf(ctx.Vault, key);
@@ -72,6 +73,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
         var key = await UsableKeyAsync(ctx, name, version, unwrap ? "unwrapKey" : "decrypt");
         var alg = KeyAlgorithms.Cipher(p.Alg, key, unwrap);
         ctx.AuditAlgorithm = alg.Name;
+        await aesModes.DemandAsync(ctx, key, alg);
         var input = WireBytes.Decode(p.Value, "value");
         var id = new HsmKeyId(key.HsmKeyId);
         byte[] output = alg.Mode switch

@@ -1,0 +1,113 @@
+// Red-team cases of issue #13: one per finding. Each one was an attack that worked against the code before the fix.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { request, show } from '../lib/http.mjs';
+import { fetchToken } from '../lib/credential.mjs';
+import { env } from '../lib/env.mjs';
+
+const b64u = (b) => Buffer.from(b).toString('base64url');
+const unb64u = (s) => Buffer.from(s, 'base64url');
+const uniq = (p) => `${p}-${Date.now().toString(36)}${crypto.randomBytes(3).toString('hex')}`;
+
+let admin;
+const bearer = () => ({ authorization: `Bearer ${admin}` });
+const call = (method, path, body) => request(method, `${path}${path.includes('?') ? '&' : '?'}api-version=7.4`, { headers: bearer(), body });
+
+before(async () => { admin = (await fetchToken(env.tenant, env.admin.id, env.admin.secret)).token; });
+
+async function octKey(ops = ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']) {
+  const name = uniq('rt-oct');
+  const r = await call('POST', `/keys/${name}/create`, { kty: 'oct-HSM', key_size: 256, key_ops: ops });
+  assert.equal(r.status, 200, show(r));
+  return `${name}/${r.json.key.kid.split('/').pop()}`;
+}
+
+describe('red team: AES cross-mode use (finding 3)', () => {
+  it('CBC encryption with a chosen IV cannot reveal the GCM keystream of another ciphertext', async () => {
+    const name = await octKey();
+    const secret = Buffer.from('attack at dawn: the GCM plaintext');
+    const g = await call('POST', `/keys/${name}/encrypt`, { alg: 'A256GCM', value: b64u(secret) });
+    assert.equal(g.status, 200, show(g));
+    const nonce = unb64u(g.json.iv);
+    assert.equal(nonce.length, 12);
+    // The first GCM keystream block is AES(K, nonce || 00000002). CBC-encrypting a zero block with IV = that counter
+    // block returns exactly it, which would decrypt the first 16 bytes of the GCM ciphertext.
+    const counter = Buffer.concat([nonce, Buffer.from([0, 0, 0, 2])]);
+    const c = await call('POST', `/keys/${name}/encrypt`, { alg: 'A256CBCPAD', value: b64u(Buffer.alloc(16)), iv: b64u(counter) });
+    if (c.status === 200) {
+      const ks = unb64u(c.json.value).subarray(0, 16);
+      const recovered = Buffer.from(unb64u(g.json.value).subarray(0, 16).map((x, i) => x ^ ks[i]));
+      assert.notDeepEqual(recovered, secret.subarray(0, 16), 'the CBC encryption revealed the GCM plaintext');
+    }
+    assert.equal(c.status, 400, show(c));
+    assert.equal(c.json.error.code, 'BadParameter');
+    assert.match(c.json.error.message, /A256CBCPAD.*bound to AES-GCM|bound to AES-GCM/i);
+    // The key's own family still works.
+    const d = await call('POST', `/keys/${name}/decrypt`, { alg: 'A256GCM', value: g.json.value, iv: g.json.iv, tag: g.json.tag });
+    assert.equal(d.status, 200, show(d));
+    assert.deepEqual(unb64u(d.json.value), secret);
+  });
+
+  it('CBC decryption (raw AES decryption) cannot unwrap an AES-KW blob', async () => {
+    const name = await octKey();
+    const cek = crypto.randomBytes(32);
+    const w = await call('POST', `/keys/${name}/wrapkey`, { alg: 'A256KW', value: b64u(cek) });
+    assert.equal(w.status, 200, show(w));
+    // Raw AES decryption of one block X from CBC: Z = CBC-encrypt("" , iv = X) = E(X ^ pad16); then CBC-decrypt
+    // X || Z with iv = 0 gives D(X) followed by a valid full padding block. With it, RFC 3394 unwrap runs outside.
+    let refused;
+    const rawDecrypt = async (x) => {
+      const z = await call('POST', `/keys/${name}/encrypt`, { alg: 'A256CBCPAD', value: '', iv: b64u(x) });
+      if (z.status !== 200) { refused = z; return null; }
+      const d = await call('POST', `/keys/${name}/decrypt`, { alg: 'A256CBCPAD', value: b64u(Buffer.concat([x, unb64u(z.json.value)])), iv: b64u(Buffer.alloc(16)) });
+      if (d.status !== 200) { refused = d; return null; }
+      return unb64u(d.json.value);
+    };
+    const c = unb64u(w.json.value);
+    const n = c.length / 8 - 1;
+    let a = c.subarray(0, 8);
+    const r = [null, ...Array.from({ length: n }, (_, i) => c.subarray(8 * (i + 1), 8 * (i + 2)))];
+    outer: for (let j = 5; j >= 0; j--) {
+      for (let i = n; i >= 1; i--) {
+        const t = Buffer.alloc(8); t.writeBigUInt64BE(BigInt(n * j + i));
+        const b = await rawDecrypt(Buffer.concat([Buffer.from(a.map((x, k) => x ^ t[k])), r[i]]));
+        if (!b) break outer;
+        a = b.subarray(0, 8); r[i] = b.subarray(8, 16);
+      }
+    }
+    if (!refused) assert.notDeepEqual(Buffer.concat(r.slice(1)), cek, 'CBC encrypt/decrypt unwrapped the AES-KW blob');
+    assert.equal(refused?.status, 400, refused && show(refused));
+    assert.match(refused.json.error.message, /bound to AES key wrap/i);
+    const u = await call('POST', `/keys/${name}/unwrapkey`, { alg: 'A256KW', value: w.json.value });
+    assert.equal(u.status, 200, show(u));
+    assert.deepEqual(unb64u(u.json.value), cek);
+  });
+
+  it('a CBC-bound key refuses GCM and key wrap, and keeps working for CBC', async () => {
+    const name = await octKey();
+    const iv = crypto.randomBytes(16);
+    const c = await call('POST', `/keys/${name}/encrypt`, { alg: 'A256CBCPAD', value: b64u(Buffer.from('hello')), iv: b64u(iv) });
+    assert.equal(c.status, 200, show(c));
+    const g = await call('POST', `/keys/${name}/encrypt`, { alg: 'A256GCM', value: b64u(Buffer.from('hello')) });
+    assert.equal(g.status, 400, show(g));
+    assert.match(g.json.error.message, /bound to AES-CBC/i);
+    const w = await call('POST', `/keys/${name}/wrapkey`, { alg: 'A256KW', value: b64u(crypto.randomBytes(16)) });
+    assert.equal(w.status, 400, show(w));
+    const d = await call('POST', `/keys/${name}/decrypt`, { alg: 'A256CBCPAD', value: c.json.value, iv: b64u(iv) });
+    assert.equal(d.status, 200, show(d));
+    assert.equal(unb64u(d.json.value).toString(), 'hello');
+  });
+
+  it('concurrent first uses in two families bind the key to exactly one of them', async () => {
+    const name = await octKey();
+    const rs = await Promise.all([
+      call('POST', `/keys/${name}/encrypt`, { alg: 'A256GCM', value: b64u(Buffer.from('x')) }),
+      call('POST', `/keys/${name}/encrypt`, { alg: 'A256CBCPAD', value: b64u(Buffer.alloc(16)), iv: b64u(Buffer.alloc(16)) }),
+      call('POST', `/keys/${name}/wrapkey`, { alg: 'A256KW', value: b64u(crypto.randomBytes(16)) }),
+    ]);
+    const ok = rs.filter((r) => r.status === 200);
+    assert.equal(ok.length, 1, rs.map(show).join('\n'));
+    assert.ok(rs.every((r) => r.status === 200 || r.status === 400), rs.map(show).join('\n'));
+  });
+});
