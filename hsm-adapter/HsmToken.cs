@@ -36,6 +36,7 @@ public sealed partial class HsmToken : IHsm
         Templates = new KeyTemplates(Factories.ObjectAttributeFactory);
         _pool = new SessionPool(slot, Math.Max(0, maxIdle));
         (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
+        ProbeImplicitRejection();
     }
 
     public static HsmToken Open(HsmOptions options)

@@ -111,3 +111,48 @@ describe('red team: AES cross-mode use (finding 3)', () => {
     assert.ok(rs.every((r) => r.status === 200 || r.status === 400), rs.map(show).join('\n'));
   });
 });
+
+describe('red team: RSA1_5 padding oracle (finding 4)', () => {
+  it('valid and invalid PKCS#1 v1.5 padding get the same status; invalid gives a deterministic synthetic message', async () => {
+    const name = uniq('rt-rsa15');
+    const r = await call('POST', `/keys/${name}/create`, { kty: 'RSA-HSM', key_size: 2048, key_ops: ['encrypt', 'decrypt'] });
+    assert.equal(r.status, 200, show(r));
+    const path = `/keys/${name}/${r.json.key.kid.split('/').pop()}`;
+    const pub = crypto.createPublicKey({ key: { kty: 'RSA', n: r.json.key.n, e: r.json.key.e }, format: 'jwk' });
+    const k = 256;
+    const block = (b0, b1, sep) => {
+      const em = Buffer.from(Array.from({ length: k }, () => 1 + crypto.randomInt(255)));
+      em[0] = b0; em[1] = b1;
+      if (sep !== undefined) em[sep] = 0;
+      return crypto.publicEncrypt({ key: pub, padding: crypto.constants.RSA_NO_PADDING }, em);
+    };
+    const message = crypto.randomBytes(32);
+    const valid = crypto.publicEncrypt({ key: pub, padding: crypto.constants.RSA_PKCS1_PADDING }, message);
+    const invalid = [block(0, 1, 40), block(0, 2), block(0, 2, 8), block(0, 0, 40)];
+    const decrypt = async (ct) => {
+      const t0 = process.hrtime.bigint();
+      const d = await call('POST', `${path}/decrypt`, { alg: 'RSA1_5', value: b64u(ct) });
+      return { ...d, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+    };
+    const v = await decrypt(valid);
+    assert.equal(v.status, 200, show(v));
+    assert.deepEqual(unb64u(v.json.value), message);
+    for (const ct of invalid) {
+      const a = await decrypt(ct);
+      assert.equal(a.status, 200, `invalid padding must not be told apart by status: ${show(a)}`);
+      const b = await decrypt(ct);
+      assert.equal(b.json.value, a.json.value, 'the synthetic message must be deterministic');
+      assert.ok(unb64u(a.json.value).length <= k - 11);
+    }
+    // Timing profile: medians of interleaved valid and invalid decryptions (loopback HTTPS; a loose bound, figures logged).
+    const times = { valid: [], invalid: [] };
+    for (let i = 0; i < 30; i++) {
+      times.valid.push((await decrypt(valid)).ms);
+      times.invalid.push((await decrypt(invalid[i % invalid.length])).ms);
+    }
+    const median = (xs) => xs.sort((x, y) => x - y)[xs.length >> 1];
+    const mv = median(times.valid), mi = median(times.invalid);
+    console.log(`# RSA1_5 decrypt median: valid ${mv.toFixed(2)} ms, invalid padding ${mi.toFixed(2)} ms`);
+    assert.ok(mi < mv * 2 + 5 && mv < mi * 2 + 5, `timing profiles differ: valid ${mv} ms, invalid ${mi} ms`);
+  });
+});
