@@ -2,6 +2,9 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import tls from 'node:tls';
+import path from 'node:path';
+import { statSync } from 'node:fs';
 import { request, show } from '../lib/http.mjs';
 import { fetchToken } from '../lib/credential.mjs';
 import { env } from '../lib/env.mjs';
@@ -154,5 +157,27 @@ describe('red team: RSA1_5 padding oracle (finding 4)', () => {
     const mv = median(times.valid), mi = median(times.invalid);
     console.log(`# RSA1_5 decrypt median: valid ${mv.toFixed(2)} ms, invalid padding ${mi.toFixed(2)} ms`);
     assert.ok(mi < mv * 2 + 5 && mv < mi * 2 + 5, `timing profiles differ: valid ${mv} ms, invalid ${mi} ms`);
+  });
+});
+
+describe('red team: local TLS material (finding 7)', () => {
+  it('the served certificate is a leaf (CA:false), and the data folder and key files are owner-only', async () => {
+    const { X509Certificate } = crypto;
+    const pem = env.ca;
+    const cert = new X509Certificate(pem);
+    assert.equal(cert.ca, false, 'the served certificate must not be a CA');
+    const served = await new Promise((resolve, reject) => {
+      const u = new URL(env.url);
+      const s = tls.connect({ host: u.hostname, port: Number(u.port), ca: pem, servername: 'localhost' }, () => {
+        resolve(s.getPeerX509Certificate()); s.end();
+      });
+      s.on('error', reject);
+    });
+    assert.equal(served.fingerprint256, cert.fingerprint256);
+    assert.equal(served.ca, false);
+    const dir = path.dirname(process.env.HSMVAULT_TEST_CA);
+    assert.equal(statSync(dir).mode & 0o777, 0o700, `data folder ${dir}`);
+    for (const f of ['tls.pfx', 'dev-identity-signing-key.pem'])
+      assert.equal(statSync(path.join(dir, f)).mode & 0o077, 0, `${f} must be 0600`);
   });
 });
