@@ -181,3 +181,38 @@ describe('red team: local TLS material (finding 7)', () => {
       assert.equal(statSync(path.join(dir, f)).mode & 0o077, 0, `${f} must be 0600`);
   });
 });
+
+describe('red team: a tenant\'s broken key cannot trip the HSM for everyone (finding 2)', () => {
+  const rsaJwk = () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const importKey = (name, key) => call('PUT', `/keys/${name}`, { key: { ...key, key_ops: ['sign', 'verify', 'encrypt', 'decrypt'] } });
+  const digest = b64u(crypto.randomBytes(32));
+
+  it('imports of inconsistent RSA and EC keys are refused with 400 before they reach the HSM', async () => {
+    const good = rsaJwk();
+    const other = rsaJwk();
+    const bigE = Buffer.from([1, 0, 0, 0, 1]); // 2^32 + 1
+    const ecGood = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const ecOther = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const cases = [
+      ['n is not p·q', { ...good, n: other.n }],
+      ['q of another key', { ...good, q: other.q }],
+      ['even e', { ...good, e: b64u(Buffer.from([1, 0, 0])) }],
+      ['e = 1', { ...good, e: b64u(Buffer.from([1])) }],
+      ['e ≥ 2^32', { ...good, e: b64u(bigE) }],
+      ['dp inconsistent', { ...good, dp: other.dp }],
+      ['qi inconsistent', { ...good, qi: other.qi }],
+      ['EC point of another key', { ...ecGood, x: ecOther.x, y: ecOther.y }],
+      ['EC point off the curve', { ...ecGood, y: b64u(Buffer.from(unb64u(ecGood.y).map((b, i) => (i === 31 ? b ^ 1 : b)))) }],
+      ['EC d = 0', { ...ecGood, d: b64u(Buffer.alloc(32)) }],
+    ];
+    const bad = [];
+    for (const [why, key] of cases) {
+      const r = await importKey(uniq('rt-bad'), { ...key, kty: key.kty === 'EC' ? 'EC-HSM' : 'RSA-HSM' });
+      if (r.status !== 400) bad.push(`${why}: ${show(r)}`);
+      else assert.equal(r.json.error.code, 'BadParameter', why);
+    }
+    assert.deepEqual(bad, []);
+    const ok = await importKey(uniq('rt-good'), { ...good, kty: 'RSA-HSM' });
+    assert.equal(ok.status, 200, show(ok));
+  });
+});
