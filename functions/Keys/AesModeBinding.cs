@@ -1,4 +1,4 @@
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 
@@ -21,7 +21,7 @@ public sealed class AesModeBinding(KeyStore store)
     };
 
     /// <summary>Demands that <paramref name="key"/> may be used with <paramref name="alg"/>, binding it on its first AES use.</summary>
-    public async Task DemandAsync(RequestContext ctx, KeyEntity key, CipherAlgorithm alg)
+    public async Task DemandAsync(OperationContext ctx, KeyEntity key, CipherAlgorithm alg)
     {
         if (alg.Family != KeyFamily.Oct) return;
         var family = FamilyOf(alg.Mode);

@@ -4,7 +4,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using HsmVault.Access;
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Storage;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Options;

@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using HsmVault.Hosting;
 using HsmVault.Identity;
 
-namespace HsmVault.Functions.Tests.Unit;
+namespace HsmVault.Tests.Unit;
 
 /// <summary>Issue #13, finding 7: the local TLS certificate is a leaf, and the data folder and key files are owner-only.</summary>
 public sealed class LocalTlsTests : IDisposable
