@@ -12,10 +12,18 @@ public sealed class HsmOptions
     public string UserPin { get; set; } = "";
     /// <summary>Upper bound of idle sessions kept for reuse.</summary>
     public int MaxIdleSessions { get; set; } = 16;
+    /// <summary>Upper bound of sessions open at once; an operation that cannot get one within <see cref="SessionWait"/> is refused (Busy).</summary>
+    public int MaxSessions { get; set; } = 64;
+    public TimeSpan SessionWait { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Key generations and imports waiting for the token's object store at most; more are refused at once (Busy).</summary>
+    public int MaxQueuedObjectWrites { get; set; } = 8;
 }
 
-/// <summary>The closed set of failures the adapter reports; the caller maps them to HTTP.</summary>
-public enum HsmErrorKind { NotFound, InvalidInput, Unsupported, Transient, Unavailable }
+/// <summary>
+/// The closed set of failures the adapter reports; the caller maps them to HTTP. InvalidInput covers a failure caused by
+/// the caller's input or key (the token stayed healthy); Busy is a refusal at a concurrency cap, not a fault.
+/// </summary>
+public enum HsmErrorKind { NotFound, InvalidInput, Unsupported, Transient, Unavailable, Busy }
 
 /// <summary>
 /// A failure of the adapter. <see cref="Exception.Message"/> is for operators and logs (it may name the PKCS#11 return
@@ -66,6 +74,8 @@ public sealed record HsmCapabilities(
 public interface IHsm : IDisposable
 {
     HsmCapabilities Capabilities { get; }
+    /// <summary>A stable id of the token (module and label), for per-token breakers and caps.</summary>
+    string TokenId => "default";
 
     HsmKeyId GenerateRsa(int bits, HsmKeyUsage usage, string label);
     HsmKeyId GenerateEc(HsmCurve curve, HsmKeyUsage usage, string label);

@@ -58,6 +58,7 @@ public sealed partial class HsmToken
                     try { return OaepEncoding.Decode(em, k.ModulusBytes); }
                     finally { CryptographicOperations.ZeroMemory(em); }
                 }
+                if (padding == RsaPadding.Pkcs1 && ImplicitRejection) return DecryptPkcs1ImplicitRejection(s, id, k, ciphertext);
                 using var mech = RsaMechanism(padding);
                 return s.Decrypt(mech.Value, k.Handle, ciphertext);
             }, decryptLike: true);

@@ -62,6 +62,7 @@ public sealed partial class HsmToken
         if (key.Modulus is null || key.Modulus.Length < 256 || key.Exponent is null || key.D is null || key.P is null
             || key.Q is null || key.DP is null || key.DQ is null || key.QI is null)
             throw new HsmException(HsmErrorKind.InvalidInput, "RSA import needs n, e, d, p, q, dp, dq, qi and at least 2048 bits");
+        RsaKeyCheck.Validate(key);
         var ckaId = KeyTemplates.NewCkaId();
         var id = ToKeyId(ckaId);
         return CreatePair(id, "import RSA key",

@@ -15,6 +15,8 @@ public sealed partial class HsmToken : IHsm
     private readonly SessionPool _pool;
     private readonly ConcurrentDictionary<(string Id, CKO Class), KeyObject> _handles = new();
     private readonly object _loginGate = new();
+    private readonly int _maxQueuedWrites;
+    private long _healthyUntil;
     private int _disposed;
 
     internal Pkcs11InteropFactories Factories { get; } = ModuleRegistry.Factories;
@@ -26,16 +28,18 @@ public sealed partial class HsmToken : IHsm
     /// <summary>The private/secret or public object of a key and what operations need to know about it.</summary>
     internal sealed record KeyObject(IObjectHandle Handle, CKK Type, int ModulusBytes, HsmCurve? Curve);
 
-    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, int maxIdle)
+    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, HsmOptions options)
     {
+        _maxQueuedWrites = Math.Max(0, options.MaxQueuedObjectWrites);
         _libraryPath = libraryPath;
         _slot = slot;
         _loginSession = loginSession;
         _pin = pin;
         TokenLabel = label;
         Templates = new KeyTemplates(Factories.ObjectAttributeFactory);
-        _pool = new SessionPool(slot, Math.Max(0, maxIdle));
+        _pool = new SessionPool(slot, Math.Max(0, options.MaxIdleSessions), Math.Max(2, options.MaxSessions), options.SessionWait);
         (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
+        ProbeImplicitRejection();
     }
 
     public static HsmToken Open(HsmOptions options)
@@ -59,7 +63,7 @@ public sealed partial class HsmToken : IHsm
             var (slot, label) = FindSlot(lib, options);
             login = slot.OpenSession(SessionType.ReadWrite);
             LogIn(login, options.UserPin, label);
-            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options.MaxIdleSessions);
+            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options);
         }
         catch (Exception e)
         {
@@ -144,7 +148,7 @@ public sealed partial class HsmToken : IHsm
             }
             catch (Exception e)
             {
-                var mapped = RvMapper.Map(e, op, decryptLike);
+                var mapped = ClassifyFailure(e, RvMapper.Map(e, op, decryptLike), op);
                 if (mapped.Kind == HsmErrorKind.NotFound) _handles.TryRemove(cacheKey, out _);
                 healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
                 throw mapped;
@@ -159,14 +163,31 @@ public sealed partial class HsmToken : IHsm
     // SoftHSM's file object store fails C_GenerateKey/C_CreateObject with CKR_GENERAL_ERROR when token objects are
     // created and destroyed concurrently (seen in ConcurrencyTests), so writes to the token's object store take turns.
     // Key operations (sign, decrypt, …) do not take this lock. Shared by every HsmToken of the same module and token.
-    private static readonly ConcurrentDictionary<string, object> TokenWriteGates = new();
-    private object TokenWriteGate => TokenWriteGates.GetOrAdd($"{_libraryPath}\n{TokenLabel}", _ => new object());
+    private sealed class WriteGate { public int Queued; }
+    private static readonly ConcurrentDictionary<string, WriteGate> TokenWriteGates = new();
+    private WriteGate TokenWriteGate => TokenWriteGates.GetOrAdd(TokenId, _ => new WriteGate());
 
-    /// <summary>Creates or destroys token objects, one at a time per token.</summary>
+    /// <summary>
+    /// Creates or destroys token objects, one at a time per token. At most <see cref="HsmOptions.MaxQueuedObjectWrites"/>
+    /// wait their turn (an RSA-4096 generation takes seconds); more are refused at once (Busy) instead of piling up threads.
+    /// </summary>
     internal T WithTokenWrite<T>(string op, Func<ISession, T> action)
     {
-        lock (TokenWriteGate) return WithSession(op, action);
+        var gate = TokenWriteGate;
+        try
+        {
+            if (Interlocked.Increment(ref gate.Queued) > _maxQueuedWrites + 1)
+                throw new HsmException(HsmErrorKind.Busy, $"HSM {op} refused: too many key writes are waiting for this token");
+            lock (gate) return WithSession(op, action);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref gate.Queued);
+        }
     }
+
+    /// <summary>A stable id of this token: its module and label.</summary>
+    public string TokenId => $"{_libraryPath}#{TokenLabel}";
 
     /// <summary>Runs a non-retried operation (key creation, destruction) on a pooled session.</summary>
     internal T WithSession<T>(string op, Func<ISession, T> action)
@@ -179,13 +200,43 @@ public sealed partial class HsmToken : IHsm
         }
         catch (Exception e)
         {
-            var mapped = RvMapper.Map(e, op);
+            var mapped = ClassifyFailure(e, RvMapper.Map(e, op), op);
             healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
             throw mapped;
         }
         finally
         {
             _pool.Return(session, healthy);
+        }
+    }
+
+    /// <summary>
+    /// CKR_GENERAL_ERROR and CKR_FUNCTION_FAILED say nothing about whose fault a failure is: a token answers them for a key
+    /// it cannot use (say a broken imported key) as well as for its own trouble. Ask the token (a fresh session and
+    /// C_GenerateRandom, at most once a second): healthy means the failure belongs to this key or input (InvalidInput,
+    /// neither retried nor counted by any breaker); only a failing probe makes it Unavailable.
+    /// </summary>
+    private HsmException ClassifyFailure(Exception e, HsmException mapped, string op)
+    {
+        if (e is not Pkcs11Exception { RV: CKR.CKR_GENERAL_ERROR or CKR.CKR_FUNCTION_FAILED } || mapped.Kind != HsmErrorKind.Unavailable) return mapped;
+        return TokenHealthy()
+            ? new HsmException(HsmErrorKind.InvalidInput, $"The HSM could not {op} with this key", e)
+            : mapped;
+    }
+
+    private bool TokenHealthy()
+    {
+        if (Environment.TickCount64 < Interlocked.Read(ref _healthyUntil)) return true;
+        try
+        {
+            using var probe = _slot.OpenSession(SessionType.ReadOnly);
+            probe.GenerateRandom(16);
+            Interlocked.Exchange(ref _healthyUntil, Environment.TickCount64 + 1000);
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
         }
     }
 

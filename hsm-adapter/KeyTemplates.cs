@@ -119,6 +119,22 @@ internal sealed class KeyTemplates(IObjectAttributeFactory f)
         f.Create(CKA.CKA_VALUE, value),
     ];
 
+    /// <summary>A key's RSA1_5 rejection secret: an HMAC key sharing the key's CKA_ID, never extractable.</summary>
+    public List<IObjectAttribute> RejectionSecret(byte[] ckaId, string label) =>
+    [
+        .. FindRejectionSecret(ckaId),
+        f.Create(CKA.CKA_LABEL, label),
+        f.Create(CKA.CKA_TOKEN, true),
+        f.Create(CKA.CKA_PRIVATE, true),
+        f.Create(CKA.CKA_SENSITIVE, true),
+        f.Create(CKA.CKA_EXTRACTABLE, false),
+        f.Create(CKA.CKA_SIGN, true),
+        f.Create(CKA.CKA_VALUE_LEN, 32UL),
+    ];
+
+    public List<IObjectAttribute> FindRejectionSecret(byte[] ckaId) =>
+        [f.Create(CKA.CKA_ID, ckaId), f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET)];
+
     public List<IObjectAttribute> Find(byte[] ckaId, CKO cls) =>
         [f.Create(CKA.CKA_ID, ckaId), f.Create(CKA.CKA_CLASS, cls)];
 

@@ -26,8 +26,10 @@ internal static class RvMapper
         CKR.CKR_MECHANISM_INVALID or CKR.CKR_FUNCTION_NOT_SUPPORTED or CKR.CKR_CURVE_NOT_SUPPORTED
             => HsmErrorKind.Unsupported,
 
-        CKR.CKR_DEVICE_MEMORY or CKR.CKR_HOST_MEMORY or CKR.CKR_SESSION_COUNT or CKR.CKR_FUNCTION_FAILED
-            or CKR.CKR_GENERAL_ERROR or CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED
+        // CKR_GENERAL_ERROR and CKR_FUNCTION_FAILED are not transient: they are what a token answers for a key it cannot
+        // use as well as for its own trouble, so HsmToken asks the token whether it is healthy (see ClassifyFailure).
+        CKR.CKR_DEVICE_MEMORY or CKR.CKR_HOST_MEMORY or CKR.CKR_SESSION_COUNT
+            or CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED
             or CKR.CKR_OPERATION_ACTIVE or CKR.CKR_FUNCTION_CANCELED or CKR.CKR_CANT_LOCK
             or CKR.CKR_USER_NOT_LOGGED_IN or CKR.CKR_BUFFER_TOO_SMALL => HsmErrorKind.Transient,
 

@@ -5,11 +5,14 @@ using Net.Pkcs11Interop.HighLevelAPI;
 namespace HsmVault.Hsm;
 
 /// <summary>
-/// Read-write sessions reused across operations, at most <c>maxIdle</c> kept idle. Sessions inherit the login
-/// held by the token's long-lived login session, so renting never logs in or out.
+/// Read-write sessions reused across operations, at most <c>maxIdle</c> kept idle and <c>maxOpen</c> rented at once (a
+/// caller that cannot get one within <c>wait</c> is refused with Busy). Sessions inherit the login held by the token's
+/// long-lived login session, so renting never logs in or out.
 /// </summary>
-internal sealed class SessionPool(ISlot slot, int maxIdle) : IDisposable
+internal sealed class SessionPool(ISlot slot, int maxIdle, int maxOpen = 64, TimeSpan? wait = null) : IDisposable
 {
+    private readonly SemaphoreSlim _open = new(maxOpen, maxOpen);
+    private readonly TimeSpan _wait = wait ?? TimeSpan.FromSeconds(2);
     private readonly ConcurrentBag<ISession> _idle = new();
     private int _idleCount;
     private volatile bool _disposed;
@@ -17,24 +20,40 @@ internal sealed class SessionPool(ISlot slot, int maxIdle) : IDisposable
     public ISession Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_idle.TryTake(out var s))
+        if (!_open.Wait(_wait)) throw new HsmException(HsmErrorKind.Busy, "All HSM sessions are in use");
+        try
         {
-            Interlocked.Decrement(ref _idleCount);
-            return s;
+            if (_idle.TryTake(out var s))
+            {
+                Interlocked.Decrement(ref _idleCount);
+                return s;
+            }
+            return slot.OpenSession(SessionType.ReadWrite);
         }
-        return slot.OpenSession(SessionType.ReadWrite);
+        catch
+        {
+            _open.Release();
+            throw;
+        }
     }
 
     /// <summary>Returns a session; <paramref name="healthy"/>=false closes it (state unknown after an error).</summary>
     public void Return(ISession session, bool healthy = true)
     {
-        if (healthy && !_disposed && Interlocked.Increment(ref _idleCount) <= maxIdle)
+        try
         {
-            _idle.Add(session);
-            return;
+            if (healthy && !_disposed && Interlocked.Increment(ref _idleCount) <= maxIdle)
+            {
+                _idle.Add(session);
+                return;
+            }
+            if (healthy && !_disposed) Interlocked.Decrement(ref _idleCount);
+            Close(session);
         }
-        if (healthy && !_disposed) Interlocked.Decrement(ref _idleCount);
-        Close(session);
+        finally
+        {
+            _open.Release();
+        }
     }
 
     public void Dispose()

@@ -44,24 +44,44 @@ public sealed class AccessPolicies(Tables tables, ResiliencePipelines resilience
             $"The user, group or application '{Describe(caller)}' does not have {scope.ToString().ToLowerInvariant()} {permission} permission{on} in key vault '{vault.Name}'.");
     }
 
+    /// <summary>
+    /// The vault's grants, cached under the policy stamp they are consistent with: the stamp is read (point read) before
+    /// and after the entries (which may span several pages), and the entries count only when it did not change in
+    /// between; every policy change commits in one transaction with a new stamp, so an unchanged stamp proves that no
+    /// change landed during the read. A vault whose policies keep changing answers 503 rather than decide on a mixture.
+    /// </summary>
     private async Task<IReadOnlyList<Grant>> GrantsAsync(Vault vault, CancellationToken ct)
     {
         if (_cache.TryGetValue(vault.Name, out var cached) && cached.Stamp == vault.PolicyStamp) return cached.Grants;
-        var loaded = await resilience.StorageRead.ExecuteAsync(async t =>
+        for (var attempt = 1; attempt <= MaxReadAttempts; attempt++)
         {
-            // The vault row and its entries come from one partition read, so the stamp matches the grants it is cached with.
-            var stamp = "";
-            var grants = new List<Grant>();
-            await foreach (var e in tables.Vaults.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {vault.Name}"), cancellationToken: t))
-            {
-                if (e.RowKey == VaultEntity.Row) stamp = e.GetString(nameof(VaultEntity.PolicyStamp)) ?? "";
-                else if (e.RowKey.StartsWith(AccessPolicyEntity.RowPrefix, StringComparison.Ordinal)) grants.Add(Grant.From(e));
-            }
-            return new Loaded(stamp, grants);
-        }, ct);
-        _cache[vault.Name] = loaded;
-        return loaded.Grants;
+            var before = await StampAsync(vault.Name, ct);
+            var grants = await EntriesAsync(vault.Name, ct);
+            if (await StampAsync(vault.Name, ct) != before) continue;
+            _cache[vault.Name] = new Loaded(before, grants);
+            return grants;
+        }
+        throw VaultException.Unavailable("The vault's access policies are being changed; retry shortly.", TimeSpan.FromSeconds(1));
     }
+
+    private const int MaxReadAttempts = 5;
+
+    private async Task<string> StampAsync(string vault, CancellationToken ct)
+    {
+        var row = await resilience.StorageRead.ExecuteAsync(async t =>
+            await tables.Vaults.GetEntityIfExistsAsync<TableEntity>(vault, VaultEntity.Row, [nameof(VaultEntity.PolicyStamp)], t), ct);
+        return row.HasValue ? row.Value!.GetString(nameof(VaultEntity.PolicyStamp)) ?? "" : "";
+    }
+
+    private Task<List<Grant>> EntriesAsync(string vault, CancellationToken ct) =>
+        resilience.StorageRead.ExecuteAsync(async t =>
+        {
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {vault} and RowKey ge {AccessPolicyEntity.RowPrefix} and RowKey lt {AccessPolicyEntity.RowPrefixEnd}");
+            var grants = new List<Grant>();
+            await foreach (var e in tables.Vaults.QueryAsync<TableEntity>(filter, cancellationToken: t)) grants.Add(Grant.From(e));
+            return grants;
+        }, ct).AsTask();
 
     private static string Describe(CallerIdentity c) => c.AppId is { Length: > 0 } app ? $"oid={c.ObjectId};appid={app}" : $"oid={c.ObjectId}";
 }

@@ -11,6 +11,8 @@ namespace HsmVault.Access;
 public sealed class AccessPolicyEntity : ITableEntity
 {
     public const string RowPrefix = "policy|";
+    /// <summary>The first row key after every entry ('}' follows '|').</summary>
+    public const string RowPrefixEnd = "policy}";
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }

@@ -15,7 +15,7 @@ public sealed class AccessPolicyStore(Tables tables, ResiliencePipelines resilie
         await vaults.GetLiveAsync(vault, ct);
         return await resilience.StorageRead.ExecuteAsync(async t =>
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {vault} and RowKey ge {AccessPolicyEntity.RowPrefix} and RowKey lt {"policy}"}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {vault} and RowKey ge {AccessPolicyEntity.RowPrefix} and RowKey lt {AccessPolicyEntity.RowPrefixEnd}");
             var list = new List<AccessPolicyEntity>();
             await foreach (var e in tables.Vaults.QueryAsync<AccessPolicyEntity>(filter, cancellationToken: t)) list.Add(e);
             return list;

@@ -57,6 +57,7 @@ public static class HsmVaultServices
         services.AddSingleton<KeyMapper>();
         services.AddSingleton<KeyLifecycle>();
         services.AddSingleton<KeyCrypto>();
+        services.AddSingleton<AesModeBinding>();
 
         services.AddSingleton<SecretEncryptionKeys>();
         services.AddSingleton<SecretCipher>();

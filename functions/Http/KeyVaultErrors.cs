@@ -25,6 +25,8 @@ public static class KeyVaultErrors
         HsmException { Kind: HsmErrorKind.NotFound } => VaultException.NotFound("KeyNotFound", "The key's HSM object was not found."),
         HsmException { Kind: HsmErrorKind.InvalidInput } h => VaultException.BadParameter(h.ClientMessage),
         HsmException { Kind: HsmErrorKind.Unsupported } h => VaultException.BadParameter($"The vault's HSM does not support this operation: {h.ClientMessage}"),
+        HsmException { Kind: HsmErrorKind.Busy } => new VaultException((HttpStatusCode)429, "Throttled",
+            "The vault's HSM is at its limit of concurrent operations; retry shortly.", retryAfter: TimeSpan.FromSeconds(1)),
         HsmException => VaultException.Unavailable("The HSM is temporarily unavailable.", RetryAfter.Dependency),
         BrokenCircuitException b => VaultException.Unavailable("A dependency of the vault is unavailable.", b.RetryAfter ?? ResiliencePipelines.BreakDuration),
         TimeoutRejectedException => VaultException.Unavailable("A dependency of the vault did not answer in time.", RetryAfter.Dependency),

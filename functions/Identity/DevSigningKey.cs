@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using HsmVault.Storage;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HsmVault.Identity;
@@ -42,15 +43,11 @@ public sealed class DevSigningKey : IDisposable
     public static DevSigningKey LoadOrCreate(string dataDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
-        var directory = Path.GetFullPath(dataDirectory);
-        if (OperatingSystem.IsWindows())
-            Directory.CreateDirectory(directory);
-        else
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
+        var directory = PrivateFolder.Ensure(dataDirectory);
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
             TryCreate(path);
+        PrivateFolder.DemandPrivate(path);
         return Load(path);
     }
 
@@ -64,7 +61,7 @@ public sealed class DevSigningKey : IDisposable
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            options.UnixCreateMode = PrivateFolder.OwnerOnlyFile;
         try
         {
             using (var writer = new StreamWriter(new FileStream(temp, options)))

@@ -13,4 +13,6 @@ public sealed class KeyEntity : VersionedEntity
     public string KeyOps { get; set; } = "";
     /// <summary>The key_ops the HSM objects were created for; key_ops can be narrowed within them, not widened.</summary>
     public string HsmKeyOps { get; set; } = "";
+    /// <summary>For AES keys, the mode family of the version's first use (GCM, CBC or KW); null until then (see <see cref="AesModeBinding"/>).</summary>
+    public string? AesMode { get; set; }
 }

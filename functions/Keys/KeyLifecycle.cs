@@ -41,7 +41,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         }
         ctx.AuditAlgorithm = entity.Curve ?? $"{p.Kty}-{entity.KeySize}";
         // Key generation is not idempotent: it runs once, never retried blindly.
-        var id = resilience.HsmOnce.Execute(generate);
+        var id = resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(generate);
         return await PersistAsync(ctx, entity, id);
     }
 
@@ -78,7 +78,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
                 break;
         }
         ctx.AuditAlgorithm = entity.Curve ?? $"{kty}-{entity.KeySize}";
-        var id = resilience.HsmOnce.Execute(import);
+        var id = resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(import);
         return await PersistAsync(ctx, entity, id);
     }
 
@@ -173,7 +173,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
             // A timeout or 5xx may hide a write that did commit: destroy the HSM key only if its row is surely absent.
             if (!await RowMayExistAsync(entity, failure))
             {
-                try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
+                try { resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(() => hsm.DestroyKey(id)); }
                 catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after a failed store write: {Error}", id.Value, e.GetType().Name); }
             }
             throw;

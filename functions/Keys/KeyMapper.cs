@@ -42,10 +42,10 @@ public sealed class KeyMapper(IHsm hsm, ResiliencePipelines resilience)
         switch (KeyTypes.FamilyOf(key.Kty))
         {
             case KeyFamily.Rsa:
-                var rsa = resilience.HsmIdempotent.Execute(() => hsm.GetRsaPublicKey(id));
+                var rsa = resilience.Hsm(hsm.TokenId, key.PartitionKey).Idempotent.Execute(() => hsm.GetRsaPublicKey(id));
                 return new JsonWebKey { N = WireBytes.Encode(rsa.Modulus), E = WireBytes.Encode(rsa.Exponent) };
             case KeyFamily.Ec:
-                var ec = resilience.HsmIdempotent.Execute(() => hsm.GetEcPublicKey(id));
+                var ec = resilience.Hsm(hsm.TokenId, key.PartitionKey).Idempotent.Execute(() => hsm.GetEcPublicKey(id));
                 return new JsonWebKey { Crv = KeyTypes.NameOf(ec.Curve), X = WireBytes.Encode(ec.X), Y = WireBytes.Encode(ec.Y) };
             default:
                 return new JsonWebKey(); // a symmetric key has no public part

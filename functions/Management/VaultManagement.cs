@@ -99,12 +99,17 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
     {
         name = VaultNames.Require(name);
         var entries = await policies.ListAsync(name, ct);
+        // One transaction when it fits; otherwise the vault stops serving first (its own transaction) and its entries,
+        // which no request reads any more, go afterwards.
+        var inOne = entries.Count <= VaultStore.MaxEntriesPerChange;
         await store.CommitAsync(name, row =>
         {
             row.Deleted = true;
             row.Enabled = false;
             row.DeletedOn = clock.GetUtcNow();
-        }, _ => entries.Select(e => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Delete, e, Azure.ETag.All)), ct);
+        }, inOne ? _ => entries.Select(e => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Delete, e, Azure.ETag.All)) : null,
+            ct);
+        if (!inOne) await store.DeleteEntriesOfDeletedAsync(name, entries, ct);
     }
 
     private VaultResource ToResource(VaultEntity row, IReadOnlyList<AccessPolicyEntity>? entries) => new(

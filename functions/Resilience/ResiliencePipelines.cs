@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using Azure;
 using HsmVault.Hsm;
-using HsmVault.Objects;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -8,38 +8,78 @@ using Polly.Timeout;
 
 namespace HsmVault.Resilience;
 
+/// <summary>The pipelines for HSM calls of one vault on one token.</summary>
+public sealed record HsmPipelines(ResiliencePipeline Idempotent, ResiliencePipeline Once);
+
 /// <summary>
 /// Polly pipelines around Table storage and the HSM. Retries only for transient faults of idempotent calls;
 /// a dependency that keeps failing opens its breaker and callers get 503 with Retry-After at once instead of hanging.
+/// HSM calls pass a breaker of their vault and one of their token (a stable token id string, so vaults on a customer's
+/// own token never trip the shared one): only faults of the HSM count (Unavailable, Transient), never a failure caused by
+/// the caller's input or key (InvalidInput, NotFound, Unsupported) nor a refusal because the token is busy (Busy).
 /// </summary>
 public sealed class ResiliencePipelines
 {
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(5);
+    public const string DefaultToken = "default";
+
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> _tokenBreakers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> _vaultBreakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<(string Token, string Vault), HsmPipelines> _hsm = new();
 
     public ResiliencePipelines(TimeSpan storageTimeout)
     {
         StorageRead = Storage(storageTimeout, retry: true);
         StorageWrite = Storage(storageTimeout, retry: false);
-        var hsmBreaker = HsmBreaker();
-        HsmIdempotent = new ResiliencePipelineBuilder()
-            .AddCircuitBreaker(hsmBreaker)
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<HsmException>(e => e.Kind == HsmErrorKind.Transient),
-                MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(20), BackoffType = DelayBackoffType.Exponential, UseJitter = true,
-            })
-            .Build();
-        HsmOnce = new ResiliencePipelineBuilder().AddCircuitBreaker(hsmBreaker).Build();
+        var shared = Compose(TokenBreaker(DefaultToken), vaultBreaker: null);
+        HsmIdempotent = shared.Idempotent;
+        HsmOnce = shared.Once;
     }
 
     /// <summary>Reads and other idempotent storage calls: timeout, retries with jitter, breaker.</summary>
     public ResiliencePipeline StorageRead { get; }
     /// <summary>Conditional writes: a retry after an unseen success would fail its ETag check, so no retry.</summary>
     public ResiliencePipeline StorageWrite { get; }
-    /// <summary>HSM calls that may safely run twice (sign, verify, decrypt, reads).</summary>
+    /// <summary>HSM calls on the default token outside any vault (start-up, sweeps) that may safely run twice.</summary>
     public ResiliencePipeline HsmIdempotent { get; }
-    /// <summary>HSM calls that must not run twice blindly (key generation, import, destroy).</summary>
+    /// <summary>HSM calls on the default token outside any vault that must not run twice blindly.</summary>
     public ResiliencePipeline HsmOnce { get; }
+
+    /// <summary>The pipelines for <paramref name="vault"/>'s calls on the token <paramref name="tokenId"/>.</summary>
+    public HsmPipelines Hsm(string tokenId, string vault) =>
+        _hsm.GetOrAdd((tokenId, vault), k => Compose(TokenBreaker(k.Token), _vaultBreakers.GetOrAdd(k.Vault, _ => Breaker())));
+
+    /// <summary>Whether a failure is the HSM's (counted by breakers) rather than the caller's or a busy refusal.</summary>
+    public static bool IsHsmFault(HsmException e) => e.Kind is HsmErrorKind.Unavailable or HsmErrorKind.Transient;
+
+    private ResiliencePipeline TokenBreaker(string tokenId) => _tokenBreakers.GetOrAdd(tokenId, _ => Breaker());
+
+    private static ResiliencePipeline Breaker() => new ResiliencePipelineBuilder()
+        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<HsmException>(IsHsmFault),
+            FailureRatio = 0.5, MinimumThroughput = 10, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = BreakDuration,
+        })
+        .Build();
+
+    // vault breaker → token breaker → retry (each retry attempt is one call as far as the breakers are concerned).
+    private static HsmPipelines Compose(ResiliencePipeline tokenBreaker, ResiliencePipeline? vaultBreaker)
+    {
+        ResiliencePipelineBuilder Start()
+        {
+            var b = new ResiliencePipelineBuilder();
+            if (vaultBreaker is not null) b.AddPipeline(vaultBreaker);
+            return b.AddPipeline(tokenBreaker);
+        }
+        var idempotent = Start()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HsmException>(e => e.Kind == HsmErrorKind.Transient),
+                MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(20), BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+            })
+            .Build();
+        return new HsmPipelines(idempotent, Start().Build());
+    }
 
     private static ResiliencePipeline Storage(TimeSpan timeout, bool retry)
     {
@@ -57,12 +97,6 @@ public sealed class ResiliencePipelines
             });
         return builder.AddTimeout(TimeSpan.FromSeconds(5)).Build();
     }
-
-    private static CircuitBreakerStrategyOptions HsmBreaker() => new()
-    {
-        ShouldHandle = new PredicateBuilder().Handle<HsmException>(e => e.Kind is HsmErrorKind.Unavailable or HsmErrorKind.Transient),
-        FailureRatio = 0.5, MinimumThroughput = 10, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = BreakDuration,
-    };
 
     public static bool IsTransientStorageFault(Exception e) => e switch
     {

@@ -16,8 +16,8 @@ public sealed class SecretCipher(IHsm hsm, SecretEncryptionKeys keys, Resilience
     {
         var keyId = await keys.ForVaultAsync(vault, ct);
         var aad = SecretSealing.AdditionalData(vault, entity.Name, entity.Version);
-        var iv = resilience.HsmIdempotent.Execute(() => hsm.GenerateRandom(SecretSealing.IvBytes));
-        var sealedValue = resilience.HsmIdempotent.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
+        var iv = resilience.Hsm(hsm.TokenId, vault).Idempotent.Execute(() => hsm.GenerateRandom(SecretSealing.IvBytes));
+        var sealedValue = resilience.Hsm(hsm.TokenId, vault).Idempotent.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
         entity.Format = SecretSealing.FormatVersion;
         entity.EncryptionKeyId = keyId.Value;
         entity.Iv = iv;
@@ -33,7 +33,7 @@ public sealed class SecretCipher(IHsm hsm, SecretEncryptionKeys keys, Resilience
         var keyId = new HsmKeyId(entity.EncryptionKeyId);
         try
         {
-            return resilience.HsmIdempotent.Execute(() => hsm.DecryptAesGcm(keyId, entity.Iv, entity.Ciphertext, entity.Tag, aad));
+            return resilience.Hsm(hsm.TokenId, vault).Idempotent.Execute(() => hsm.DecryptAesGcm(keyId, entity.Iv, entity.Ciphertext, entity.Tag, aad));
         }
         catch (HsmException e) when (e.Kind == HsmErrorKind.InvalidInput)
         {

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
@@ -8,10 +9,14 @@ namespace HsmVault.Storage;
 /// <summary>The Table storage tables HsmVault uses, created once at start.</summary>
 public sealed class Tables
 {
-    public Tables(IOptions<StorageOptions> options)
+    public Tables(IOptions<StorageOptions> options) : this(options, []) { }
+
+    /// <summary>With extra HTTP pipeline policies (tests use one to interleave a write with a multi-page read).</summary>
+    internal Tables(IOptions<StorageOptions> options, IEnumerable<HttpPipelinePolicy> policies)
     {
         var o = options.Value;
         var clientOptions = new TableClientOptions();
+        foreach (var policy in policies) clientOptions.AddPolicy(policy, HttpPipelinePosition.PerCall);
         // Retries belong to our Polly pipelines (which know which calls are idempotent), not to the SDK.
         clientOptions.Retry.MaxRetries = 0;
         clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);

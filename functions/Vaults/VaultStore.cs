@@ -45,6 +45,7 @@ public sealed class VaultStore(Tables tables, ResiliencePipelines resilience, Va
         row.PolicyStamp = NewStamp();
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, row) };
         actions.AddRange(policies.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, p)));
+        DemandOneTransaction(actions.Count);
         try
         {
             await resilience.StorageWrite.ExecuteAsync(async t => await tables.Vaults.SubmitTransactionAsync(actions, t), ct);
@@ -70,15 +71,15 @@ public sealed class VaultStore(Tables tables, ResiliencePipelines resilience, Va
             change(row);
             row.PolicyStamp = NewStamp();
             row.Updated = clock.GetUtcNow();
-            // The vault row (new stamp, ETag-guarded) goes in the last batch: when a change needs several batches, other
-            // instances must not see the new stamp before every policy row of the change is written.
+            // One entity-group transaction with the new stamp (ETag-guarded): readers that see the stamp unchanged across
+            // their read of the policy rows know no change landed in between (AccessPolicies).
             var actions = new List<TableTransactionAction>();
             if (extra is not null) actions.AddRange(extra(row));
             actions.Add(new(TableTransactionActionType.UpdateReplace, row, row.ETag));
+            DemandOneTransaction(actions.Count);
             try
             {
-                foreach (var chunk in actions.Chunk(100))
-                    await resilience.StorageWrite.ExecuteAsync(async t => await tables.Vaults.SubmitTransactionAsync(chunk, t), ct);
+                await resilience.StorageWrite.ExecuteAsync(async t => await tables.Vaults.SubmitTransactionAsync(actions, t), ct);
                 watcher.Publish(row);
                 return row;
             }
@@ -90,6 +91,28 @@ public sealed class VaultStore(Tables tables, ResiliencePipelines resilience, Va
                     throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"Vault '{name}' was changed by another request; retry.");
             }
         }
+    }
+
+    /// <summary>Removes rows of a vault already marked deleted (not served, so no stamp is needed), 100 per transaction.</summary>
+    public async Task DeleteEntriesOfDeletedAsync(string name, IEnumerable<ITableEntity> entries, CancellationToken ct)
+    {
+        if (await FindAsync(name, ct) is not { Deleted: true }) throw new InvalidOperationException("The vault must be marked deleted first.");
+        foreach (var chunk in entries.Chunk(MaxTransactionActions))
+        {
+            var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)).ToList();
+            await resilience.StorageWrite.ExecuteAsync(async t => await tables.Vaults.SubmitTransactionAsync(actions, t), ct);
+        }
+    }
+
+    /// <summary>Table storage commits at most 100 entities in one transaction: a larger policy change is refused, never split.</summary>
+    public const int MaxEntriesPerChange = MaxTransactionActions - 1;
+    private const int MaxTransactionActions = 100;
+
+    private static void DemandOneTransaction(int actions)
+    {
+        if (actions > MaxTransactionActions)
+            throw VaultException.BadParameter(
+                $"A vault change can add or remove at most {MaxEntriesPerChange} access policy entries at once (it must commit in one transaction); split it.");
     }
 
     public static VaultException NotFound(string name) => VaultException.NotFound("VaultNotFound", $"Vault '{name}' does not exist.");

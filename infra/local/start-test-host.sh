@@ -36,7 +36,8 @@ fi
 # cwd is an empty folder so the host cannot pick up a developer's ./local.settings.json.
 data="$dir/data"
 [ -n "$primary" ] && data="$primary/data"
-mkdir -p "$dir/cwd" "$data"
+mkdir -p "$dir/cwd"
+mkdir -p -m 700 "$data"
 log="$dir/host.log"
 (
   cd "$dir/cwd"

@@ -26,8 +26,10 @@ public class RsaEncryptionTests(SoftHsmFixture hsm)
         Assert.Equal(plain, _t.DecryptRsa(hsm.Rsa, padding, ct));
     }
 
+    // RSA1_5 answers tampered ciphertext with a synthetic message instead (ImplicitRejectionTests).
     [Theory]
-    [MemberData(nameof(Paddings))]
+    [InlineData(RsaPadding.OaepSha1)]
+    [InlineData(RsaPadding.OaepSha256)]
     public void Tampered_ciphertext_is_invalid_input(RsaPadding padding)
     {
         using var rsa = Outside.Rsa(_t.GetRsaPublicKey(hsm.Rsa));

@@ -57,21 +57,24 @@ describe('RSA encrypt/decrypt', () => {
 });
 
 describe('AES encrypt/decrypt', () => {
-  const octKeys = {}; // size -> { key, raw }
+  // One key per mode: an AES key is bound to the mode family of its first use (README, security model).
+  const octKeys = {}; // `${size}-${mode}` -> { key, raw }
   before(async () => {
     await hostIsUp();
     const client = keyClient();
     for (const size of [128, 192, 256]) {
-      const raw = crypto.randomBytes(size / 8);
-      const key = await client.importKey(uniqueName(`enc-oct${size}`), { kty: 'oct-HSM', k: raw }, { hardwareProtected: true });
-      octKeys[size] = { key, raw };
+      for (const mode of ['gcm', 'cbc']) {
+        const raw = crypto.randomBytes(size / 8);
+        const key = await client.importKey(uniqueName(`enc-oct${size}${mode}`), { kty: 'oct-HSM', k: raw }, { hardwareProtected: true });
+        octKeys[`${size}-${mode}`] = { key, raw };
+      }
     }
   });
 
   for (const size of [128, 192, 256]) {
     const gcm = `A${size}GCM`;
     it(`${gcm} with AAD: vault encrypt decrypts outside; node encrypt decrypts in vault`, async () => {
-      const { key, raw } = octKeys[size];
+      const { key, raw } = octKeys[`${size}-gcm`];
       const cc = cryptoClient(key.id);
       const aad = Buffer.from('header-v1');
       const enc = await cc.encrypt({ algorithm: gcm, plaintext, additionalAuthenticatedData: aad });
@@ -95,7 +98,7 @@ describe('AES encrypt/decrypt', () => {
 
     const cbc = `A${size}CBCPAD`;
     it(`${cbc} with iv: vault and node:crypto agree both ways`, async () => {
-      const { key, raw } = octKeys[size];
+      const { key, raw } = octKeys[`${size}-cbc`];
       const cc = cryptoClient(key.id); // from an id: the SDK has no k, so this goes to the vault
       const iv = crypto.randomBytes(16);
       const enc = await cc.encrypt({ algorithm: cbc, plaintext, iv });
