@@ -10,6 +10,7 @@ using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
 using HsmVault.Throttling;
+using HsmVault.Timers;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,9 @@ public static class HsmVaultServices
         services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
         services.Configure<ThrottlingOptions>(configuration.GetSection(ThrottlingOptions.Section));
         services.Configure<HsmOptions>(configuration.GetSection(HsmSection));
+        services.Configure<TimerOptions>(configuration.GetSection(TimerOptions.Section));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SweepRunner>();
 
         services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
         services.AddSingleton<Tables>();

@@ -26,8 +26,11 @@ public sealed partial class HsmToken : IHsm
     /// <summary>The private/secret or public object of a key and what operations need to know about it.</summary>
     internal sealed record KeyObject(IObjectHandle Handle, CKK Type, int ModulusBytes, HsmCurve? Curve);
 
-    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, int maxIdle)
+    private readonly string _backupKeyLabel;
+
+    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, int maxIdle, string backupKeyLabel)
     {
+        _backupKeyLabel = backupKeyLabel;
         _libraryPath = libraryPath;
         _slot = slot;
         _loginSession = loginSession;
@@ -59,7 +62,7 @@ public sealed partial class HsmToken : IHsm
             var (slot, label) = FindSlot(lib, options);
             login = slot.OpenSession(SessionType.ReadWrite);
             LogIn(login, options.UserPin, label);
-            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options.MaxIdleSessions);
+            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options.MaxIdleSessions, options.BackupKeyLabel);
         }
         catch (Exception e)
         {
@@ -71,7 +74,7 @@ public sealed partial class HsmToken : IHsm
 
     private static string Describe(Exception e) => e is Pkcs11Exception p ? p.RV.ToString() : e.Message;
 
-    private static (ISlot, string) FindSlot(IPkcs11Library lib, HsmOptions o)
+    internal static (ISlot, string) FindSlot(IPkcs11Library lib, HsmOptions o)
     {
         var seen = new List<string>();
         foreach (var slot in lib.GetSlotList(SlotsType.WithTokenPresent))

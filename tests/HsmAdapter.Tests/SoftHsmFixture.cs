@@ -17,6 +17,8 @@ public sealed class SoftHsmFixture : IDisposable
     public string Pin { get; }
     public string SpareLabel { get; }
     public HsmToken Token { get; }
+    /// <summary>What the backup key ceremony did on the fresh token.</summary>
+    public IReadOnlyList<string> CeremonyLog { get; }
 
     private readonly Lazy<HsmKeyId> _rsa, _aes;
     private readonly Dictionary<HsmCurve, HsmKeyId> _ec = new();
@@ -56,6 +58,8 @@ public sealed class SoftHsmFixture : IDisposable
         // observed on a token that is not logged in yet.
         SpareLabel = Label + "-spare";
         RunUtil("--init-token", "--free", "--label", SpareLabel, "--pin", Pin, "--so-pin", soPin);
+        // The backup key ceremony needs the token with no login yet: before Open.
+        CeremonyLog = BackupKeyCeremony.Run(Options(), soPin);
         Token = HsmToken.Open(new HsmOptions { LibraryPath = LibraryPath, TokenLabel = Label, UserPin = Pin, MaxIdleSessions = 8 });
         _rsa = new(() => Token.GenerateRsa(2048, All, "test-rsa"));
         _aes = new(() => Token.GenerateAes(256, All, "test-aes"));
