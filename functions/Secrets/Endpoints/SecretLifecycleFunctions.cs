@@ -1,0 +1,51 @@
+using System.Net;
+using HsmVault.Http;
+using HsmVault.Objects;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace HsmVault.Secrets.Endpoints;
+
+/// <summary>The secrets lifecycle REST API: delete, deleted secrets, recover, purge, backup, restore.</summary>
+public sealed class SecretLifecycleFunctions(VaultRequestPipeline pipeline, SecretLifecycle secrets)
+{
+    [Function("DeleteSecret")]
+    public Task<IActionResult> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "secrets/{name}")] HttpRequest req, string name) =>
+        pipeline.RunAsync(req, SecretOperations.Delete, async ctx => VaultResult.Ok(await secrets.DeleteAsync(ctx, name)));
+
+    [Function("GetDeletedSecret")]
+    public Task<IActionResult> GetDeleted(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "deletedsecrets/{name}")] HttpRequest req, string name) =>
+        pipeline.RunAsync(req, SecretOperations.GetDeleted, async ctx => VaultResult.Ok(await secrets.GetDeletedAsync(ctx, name)));
+
+    [Function("ListDeletedSecrets")]
+    public Task<IActionResult> ListDeleted(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "deletedsecrets")] HttpRequest req) =>
+        pipeline.RunAsync(req, SecretOperations.ListDeleted, async ctx => VaultResult.Ok(await secrets.ListDeletedAsync(ctx, ctx.ReadPage())));
+
+    [Function("RecoverDeletedSecret")]
+    public Task<IActionResult> Recover(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "deletedsecrets/{name}/recover")] HttpRequest req, string name) =>
+        pipeline.RunAsync(req, SecretOperations.Recover, async ctx => VaultResult.Ok(await secrets.RecoverAsync(ctx, name)));
+
+    [Function("PurgeDeletedSecret")]
+    public Task<IActionResult> Purge(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "deletedsecrets/{name}")] HttpRequest req, string name) =>
+        pipeline.RunAsync(req, SecretOperations.Purge, async ctx =>
+        {
+            await secrets.PurgeAsync(ctx, name);
+            return new VaultResult(HttpStatusCode.NoContent, null);
+        });
+
+    [Function("BackupSecret")]
+    public Task<IActionResult> Backup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "secrets/{name}/backup")] HttpRequest req, string name) =>
+        pipeline.RunAsync(req, SecretOperations.Backup, async ctx => VaultResult.Ok(await secrets.BackupAsync(ctx, name)));
+
+    [Function("RestoreSecret")]
+    public Task<IActionResult> Restore(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "secrets/restore")] HttpRequest req) =>
+        pipeline.RunAsync(req, SecretOperations.Restore, async ctx => VaultResult.Ok(await secrets.RestoreAsync(ctx, await ctx.ReadJsonAsync<BackupRestoreParameters>())));
+}
