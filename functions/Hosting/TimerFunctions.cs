@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Reflection;
-using HsmVault.Timers;
+using HsmVault.Storage.Sweeps;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

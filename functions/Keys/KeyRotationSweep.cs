@@ -1,6 +1,5 @@
 using HsmVault.Objects;
-using HsmVault.Timers;
-using Microsoft.Azure.Functions.Worker;
+using HsmVault.Storage.Sweeps;
 using Microsoft.Extensions.Logging;
 
 namespace HsmVault.Keys;
@@ -54,11 +53,4 @@ public sealed class KeyRotationSweep(
         }
         return handled;
     }
-}
-
-/// <summary>The timer that runs <see cref="KeyRotationSweep"/> (every 15 minutes), under either host.</summary>
-public sealed class KeyRotationFunction(SweepRunner runner, KeyRotationSweep sweep)
-{
-    [Function("KeyRotation")]
-    public Task Run([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken ct) => runner.RunAsync(sweep, timer, ct);
 }

@@ -3,23 +3,26 @@ using System.Text.Json;
 using HsmVault.Access;
 using HsmVault.Hsm;
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Options;
 
 namespace HsmVault.Management;
 
 /// <summary>Create, read, update and delete vaults for operators.</summary>
-public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies, VaultHosts hosts, IOptions<AuthOptions> auth, IOptions<HsmOptions> hsm, TimeProvider clock)
+public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies, VaultHosts hosts, VaultPurge purge, IOptions<AuthOptions> auth,
+    IOptions<HsmOptions> hsm, TimeProvider clock)
 {
     private const int MaxTags = 50;
 
-    public async Task<VaultResult> PutAsync(ManagementContext ctx, string name, VaultPutParameters body)
+    /// <summary>Creates the vault, or updates it if it exists; <c>Created</c> says which.</summary>
+    public async Task<(bool Created, VaultResource Vault)> PutAsync(string name, VaultPutParameters body, CancellationToken ct)
     {
         name = VaultNames.Require(name);
         var p = body.Properties ?? new VaultPutProperties(null, null, null, null, null);
+        SoftDeleteOn(p);
         var tags = Tags(body.Tags);
-        var existing = await store.FindAsync(name, ctx.Cancellation);
+        var existing = await store.FindAsync(name, ct);
         if (existing is { Deleted: true })
             throw new VaultException(HttpStatusCode.Conflict, "ConflictError",
                 $"Vault '{name}' was deleted and its name is reserved until it is purged ({existing.SoftDeleteRetentionDays} days after deletion).");
@@ -33,17 +36,18 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
             {
                 row.Tags = JsonSerializer.Serialize(tags);
                 if (p.Enabled is { } enabled) row.Enabled = enabled;
-                if (p.SoftDeleteRetentionInDays is { } days) row.SoftDeleteRetentionDays = Retention(days);
+                Lifecycle(row, p);
                 if (p.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
-            }, null, ctx.Cancellation);
-            return VaultResult.Ok(ToResource(updated, null));
+            }, null, ct);
+            return (false, ToResource(updated, null));
         }
 
         var tenant = p.TenantId is { Length: > 0 } tid ? AccessPolicyInput.Tenant(tid) : auth.Value.TenantId;
         var entity = new VaultEntity
         {
             Name = name, TenantId = tenant, Enabled = p.Enabled ?? true,
-            SoftDeleteRetentionDays = Retention(p.SoftDeleteRetentionInDays ?? 90),
+            SoftDeleteRetentionDays = Retention(p.SoftDeleteRetentionInDays ?? Recovery.DefaultRetentionDays),
+            EnablePurgeProtection = p.EnablePurgeProtection ?? false,
             HsmTokenLabel = TokenLabel(p.HsmTokenLabel), Tags = JsonSerializer.Serialize(tags),
         };
         var entries = (p.AccessPolicies ?? []).Select(w => AccessPolicyInput.ToEntity(name, tenant, null, null, w)).ToList();
@@ -52,57 +56,116 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         if (entries.Count > 99)
             throw VaultException.BadParameter("A vault can be created with at most 99 access policy entries; add more with the accessPolicies routes.");
         if (entries.Count > 99) throw VaultException.BadParameter("A vault is created with at most 99 access policy entries; add more afterwards.");
-        var (created, row) = await store.CreateAsync(entity, entries, ctx.Cancellation);
+        var (created, row) = await store.CreateAsync(entity, entries, ct);
         if (!created) throw new VaultException(HttpStatusCode.Conflict, "ConflictError", $"Vault '{name}' was created by another request at the same time; retry.");
-        return new VaultResult(HttpStatusCode.Created, ToResource(row, entries));
+        return (true, ToResource(row, entries));
     }
 
-    public async Task<VaultResult> PatchAsync(ManagementContext ctx, string name, VaultPutParameters body)
+    public async Task<VaultResource> PatchAsync(string name, VaultPutParameters body, CancellationToken ct)
     {
         name = VaultNames.Require(name);
         var p = body.Properties;
         if (p?.AccessPolicies is not null || p?.TenantId is not null)
-            throw VaultException.BadParameter("PATCH changes tags, enabled, softDeleteRetentionInDays and hsmTokenLabel only.");
+            throw VaultException.BadParameter("PATCH changes tags, enabled, enablePurgeProtection and hsmTokenLabel only.");
+        if (p is not null) SoftDeleteOn(p);
         var tags = body.Tags is null ? null : Tags(body.Tags);
         var updated = await store.CommitAsync(name, row =>
         {
             if (tags is not null) row.Tags = JsonSerializer.Serialize(tags);
             if (p?.Enabled is { } enabled) row.Enabled = enabled;
-            if (p?.SoftDeleteRetentionInDays is { } days) row.SoftDeleteRetentionDays = Retention(days);
+            if (p is not null) Lifecycle(row, p);
             if (p?.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
-        }, null, ctx.Cancellation);
-        return VaultResult.Ok(ToResource(updated, null));
+        }, null, ct);
+        return ToResource(updated, null);
     }
 
-    public async Task<VaultResult> GetAsync(ManagementContext ctx, string name)
+    public async Task<VaultResource> GetAsync(string name, CancellationToken ct)
     {
         name = VaultNames.Require(name);
-        var row = await store.GetLiveAsync(name, ctx.Cancellation);
-        var entries = await policies.ListAsync(name, ctx.Cancellation);
-        return VaultResult.Ok(ToResource(row, entries));
+        var row = await store.GetLiveAsync(name, ct);
+        var entries = await policies.ListAsync(name, ct);
+        return ToResource(row, entries);
     }
 
-    public async Task<VaultResult> ListAsync(ManagementContext ctx)
+    public async Task<ListResult<VaultResource>> ListAsync(CancellationToken ct)
     {
-        var rows = await store.ListLiveAsync(ctx.Cancellation);
-        return VaultResult.Ok(new ListResult<VaultResource>(rows.OrderBy(r => r.Name).Select(r => ToResource(r, null)).ToList()));
+        var rows = await store.ListLiveAsync(ct);
+        return new ListResult<VaultResource>(rows.OrderBy(r => r.Name).Select(r => ToResource(r, null)).ToList());
     }
 
     /// <summary>
-    /// Soft delete: the vault stops serving at once (every instance within the staleness bound), its policies go, and its
-    /// name stays reserved with its keys until purge, so a new vault of that name can never see the old vault's keys.
+    /// Soft delete: the vault stops serving at once (every instance within the staleness bound) and its name stays
+    /// reserved, with its keys, secrets and access policies, until it is recovered or purged (by hand, or by the vault
+    /// purge sweep once its retention has passed), so a new vault of that name can never see the old vault's objects.
     /// </summary>
-    public async Task<VaultResult> DeleteAsync(ManagementContext ctx, string name)
+    public async Task DeleteAsync(string name, CancellationToken ct)
     {
         name = VaultNames.Require(name);
-        var entries = await policies.ListAsync(name, ctx.Cancellation);
         await store.CommitAsync(name, row =>
         {
             row.Deleted = true;
-            row.Enabled = false;
             row.DeletedOn = clock.GetUtcNow();
-        }, _ => entries.Select(e => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Delete, e, Azure.ETag.All)), ctx.Cancellation);
-        return new VaultResult(HttpStatusCode.OK, null);
+        }, null, ct);
+    }
+
+    public async Task<ListResult<DeletedVaultResource>> ListDeletedAsync(CancellationToken ct)
+    {
+        var rows = await store.ListDeletedAsync(ct);
+        return new ListResult<DeletedVaultResource>(rows.Where(r => !r.Purging).OrderBy(r => r.Name).Select(ToDeleted).ToList());
+    }
+
+    public async Task<DeletedVaultResource> GetDeletedAsync(string name, CancellationToken ct) => ToDeleted(await FindDeletedAsync(name, ct));
+
+    /// <summary>Brings a deleted vault back as it was: its objects and access policies serve again.</summary>
+    public async Task<VaultResource> RecoverAsync(string name, CancellationToken ct)
+    {
+        await FindDeletedAsync(name, ct);
+        var row = await store.CommitDeletedAsync(VaultNames.Require(name), r =>
+        {
+            r.Deleted = false;
+            r.DeletedOn = null;
+        }, ct);
+        return ToResource(row, await policies.ListAsync(row.Name, ct));
+    }
+
+    /// <summary>Purges a deleted vault now: every HSM object and every row of it (403 under purge protection).</summary>
+    public async Task PurgeAsync(string name, CancellationToken ct)
+    {
+        var row = await FindDeletedAsync(name, ct);
+        if (row.EnablePurgeProtection) throw Recovery.PurgeProtected();
+        // Not cancelled with the request: a purge that has begun runs to its end (or the vault purge sweep finishes it).
+        if (!await purge.PurgeAsync(row, CancellationToken.None)) throw DeletedNotFound(row.Name);
+    }
+
+    private async Task<VaultEntity> FindDeletedAsync(string name, CancellationToken ct)
+    {
+        name = VaultNames.Require(name);
+        return await store.FindAsync(name, ct) is { Deleted: true, Purging: false } row ? row : throw DeletedNotFound(name);
+    }
+
+    private static VaultException DeletedNotFound(string name) =>
+        VaultException.NotFound("VaultNotFound", $"The deleted vault '{name}' was not found (never deleted, recovered or purged).");
+
+    private DeletedVaultResource ToDeleted(VaultEntity row) => new(
+        $"/providers/HsmVault/deletedVaults/{row.Name}", row.Name, "Microsoft.KeyVault/deletedVaults",
+        new DeletedVaultProperties($"/providers/HsmVault/vaults/{row.Name}", row.DeletedOn, row.DeletedOn?.AddDays(row.SoftDeleteRetentionDays),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(string.IsNullOrEmpty(row.Tags) ? "{}" : row.Tags) ?? [], row.EnablePurgeProtection));
+
+    /// <summary>Soft delete is always on, as in Key Vault today.</summary>
+    private static void SoftDeleteOn(VaultPutProperties p)
+    {
+        if (p.EnableSoftDelete == false)
+            throw VaultException.BadParameter("enableSoftDelete cannot be false: soft delete is always on for every vault.");
+    }
+
+    /// <summary>On an existing vault: the retention is fixed, purge protection can be turned on but never off.</summary>
+    private static void Lifecycle(VaultEntity row, VaultPutProperties p)
+    {
+        if (p.SoftDeleteRetentionInDays is { } days && Retention(days) != row.SoftDeleteRetentionDays)
+            throw VaultException.BadParameter($"softDeleteRetentionInDays cannot change once the vault exists (it is {row.SoftDeleteRetentionDays}).");
+        if (p.EnablePurgeProtection == false && row.EnablePurgeProtection)
+            throw VaultException.BadParameter("enablePurgeProtection cannot be turned off once it is on.");
+        if (p.EnablePurgeProtection == true) row.EnablePurgeProtection = true;
     }
 
     private VaultResource ToResource(VaultEntity row, IReadOnlyList<AccessPolicyEntity>? entries) => new(
@@ -110,7 +173,7 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         JsonSerializer.Deserialize<Dictionary<string, string>>(string.IsNullOrEmpty(row.Tags) ? "{}" : row.Tags) ?? [],
         new VaultResourceProperties(row.TenantId, hosts.BaseUriOf(row.Name).ToString(), row.Enabled, row.SoftDeleteRetentionDays,
             row.HsmTokenLabel, row.Created.ToUnixTimeSeconds(), row.Updated.ToUnixTimeSeconds(),
-            entries?.Select(AccessPolicyInput.ToWire).ToList()));
+            entries?.Select(AccessPolicyInput.ToWire).ToList(), EnableSoftDelete: true, row.EnablePurgeProtection));
 
     private static Dictionary<string, string> Tags(Dictionary<string, string>? tags)
     {
@@ -122,9 +185,9 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         return tags;
     }
 
-    private static int Retention(int days) => days is >= 7 and <= 90
+    private static int Retention(int days) => days is >= Recovery.MinRetentionDays and <= Recovery.MaxRetentionDays
         ? days
-        : throw VaultException.BadParameter("softDeleteRetentionInDays must be between 7 and 90.");
+        : throw VaultException.BadParameter($"softDeleteRetentionInDays must be between {Recovery.MinRetentionDays} and {Recovery.MaxRetentionDays}.");
 
     /// <summary>One HSM token per process for now: a vault names the configured token or none (which means that one).</summary>
     private string TokenLabel(string? label)

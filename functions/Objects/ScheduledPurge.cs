@@ -1,5 +1,4 @@
-using HsmVault.Timers;
-using Microsoft.Azure.Functions.Worker;
+using HsmVault.Storage.Sweeps;
 
 namespace HsmVault.Objects;
 
@@ -18,11 +17,4 @@ public sealed class ScheduledPurge(IEnumerable<IPurgeableObjects> kinds, TimePro
         foreach (var kind in kinds) purged += await kind.PurgeDueAsync(now, ct);
         return purged;
     }
-}
-
-/// <summary>The timer that runs <see cref="ScheduledPurge"/> (every 5 minutes), under the Functions host and the standalone host.</summary>
-public sealed class ScheduledPurgeFunction(SweepRunner runner, ScheduledPurge sweep)
-{
-    [Function(nameof(ScheduledPurge))]
-    public Task Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken ct) => runner.RunAsync(sweep, timer, ct);
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +17,18 @@ public sealed class SecretCipher(IHsm hsm, SecretEncryptionKeys keys, Resilience
         var keyId = await keys.ForVaultAsync(vault, ct);
         var aad = SecretSealing.AdditionalData(vault, entity.Name, entity.Version);
         var iv = resilience.HsmIdempotent.Execute(() => hsm.GenerateRandom(SecretSealing.IvBytes));
-        var sealedValue = resilience.HsmIdempotent.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
+        AesGcmCiphertext sealedValue;
+        try
+        {
+            sealedValue = resilience.HsmIdempotent.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
+        }
+        catch (HsmException e) when (e.Kind == HsmErrorKind.NotFound)
+        {
+            // A purged vault's key was cached here and a new vault took the name: read (or make) the new vault's key.
+            keys.Forget(vault);
+            keyId = await keys.ForVaultAsync(vault, ct);
+            sealedValue = resilience.HsmIdempotent.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
+        }
         entity.Format = SecretSealing.FormatVersion;
         entity.EncryptionKeyId = keyId.Value;
         entity.Iv = iv;

@@ -3,8 +3,7 @@ using Azure.Data.Tables;
 using HsmVault.Hsm;
 using HsmVault.Resilience;
 using HsmVault.Storage;
-using HsmVault.Timers;
-using Microsoft.Azure.Functions.Worker;
+using HsmVault.Storage.Sweeps;
 using Microsoft.Extensions.Logging;
 
 namespace HsmVault.Vaults;
@@ -82,11 +81,4 @@ public sealed class VaultPurge(Tables tables, IHsm hsm, ResiliencePipelines resi
             await resilience.StorageWrite.ExecuteAsync(async t => await table.SubmitTransactionAsync(actions, t), ct);
         }
     }
-}
-
-/// <summary>The timer that runs <see cref="VaultPurge"/> (hourly), under either host.</summary>
-public sealed class VaultPurgeFunction(SweepRunner runner, VaultPurge sweep)
-{
-    [Function("VaultPurge")]
-    public Task Run([TimerTrigger("0 0 * * * *")] TimerInfo timer, CancellationToken ct) => runner.RunAsync(sweep, timer, ct);
 }

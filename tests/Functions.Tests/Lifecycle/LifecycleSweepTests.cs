@@ -4,7 +4,7 @@ using HsmVault.Objects;
 using HsmVault.Secrets;
 using HsmVault.Tests.Secrets;
 using HsmVault.Tests.Storage;
-using HsmVault.Timers;
+using HsmVault.Storage.Sweeps;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -112,7 +112,7 @@ describe('key lifecycle (official SDK)', () => {
     assert.ok(await signsForOriginal(v2.id, v2.key));
   });
 
-  it('restore refuses malformed, truncated, tampered and foreign blobs with 400 BadParameter', async () => {
+  it('restore refuses malformed, truncated and tampered blobs with 400 BadParameter (foreign ones: BackupBlobTests)', async () => {
     const name = uniqueName('badblob');
     await client.createEcKey(name, { curve: 'P-256' });
     const blob = Buffer.from(await client.backupKey(name));
