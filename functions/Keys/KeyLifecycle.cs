@@ -154,23 +154,6 @@ public sealed class KeyLifecycle(
         return mapper.Bundle(ctx.Vault, key);
     }
 
-    public async Task<DeletedKeyBundle> DeleteAsync(OperationContext ctx, string name) =>
-        mapper.Deleted(ctx.Vault, await objects.DeleteAsync(ctx, name));
-
-    public async Task<DeletedKeyBundle> GetDeletedAsync(OperationContext ctx, string name) =>
-        mapper.Deleted(ctx.Vault, await objects.GetDeletedAsync(ctx, name));
-
-    public async Task<DeletedKeyListResult> ListDeletedAsync(OperationContext ctx, PageRequest request)
-    {
-        var page = await objects.ListDeletedAsync(ctx, request, k => mapper.DeletedItem(ctx.Vault, k));
-        return new DeletedKeyListResult(page.Items, page.NextLink);
-    }
-
-    public async Task<KeyBundle> RecoverAsync(OperationContext ctx, string name) =>
-        mapper.Bundle(ctx.Vault, await objects.RecoverAsync(ctx, name));
-
-    public Task PurgeAsync(OperationContext ctx, string name) => objects.PurgeAsync(ctx, name);
-
     /// <summary>Every version, its private (or secret) part wrapped under the trusted backup key, sealed in one blob.</summary>
     public async Task<BackupResult> BackupAsync(OperationContext ctx, string name)
     {

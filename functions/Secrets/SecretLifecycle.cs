@@ -68,24 +68,6 @@ public sealed class SecretLifecycle(SecretObjects objects, SecretStore store, Se
         return SecretMapper.Bundle(ctx.Vault, secret, value: null);
     }
 
-    public async Task<DeletedSecretBundle> DeleteAsync(OperationContext ctx, string name) =>
-        SecretMapper.Deleted(ctx.Vault, await objects.DeleteAsync(ctx, name));
-
-    public async Task<DeletedSecretBundle> GetDeletedAsync(OperationContext ctx, string name) =>
-        SecretMapper.Deleted(ctx.Vault, await objects.GetDeletedAsync(ctx, name));
-
-    public async Task<DeletedSecretListResult> ListDeletedAsync(OperationContext ctx, PageRequest request)
-    {
-        var page = await objects.ListDeletedAsync(ctx, request, s => SecretMapper.DeletedItem(ctx.Vault, s));
-        return new DeletedSecretListResult(page.Items, page.NextLink);
-    }
-
-    /// <summary>Recovers every version; answers the current version's bundle without its value (as Key Vault does).</summary>
-    public async Task<SecretBundle> RecoverAsync(OperationContext ctx, string name) =>
-        SecretMapper.Bundle(ctx.Vault, await objects.RecoverAsync(ctx, name), value: null);
-
-    public Task PurgeAsync(OperationContext ctx, string name) => objects.PurgeAsync(ctx, name);
-
     /// <summary>Every version with its value, sealed under the deployment's backup key (never in the clear).</summary>
     public async Task<BackupResult> BackupAsync(OperationContext ctx, string name)
     {

@@ -115,6 +115,25 @@ public class BackupTests(SoftHsmFixture hsm)
     }
 
     [Fact]
+    public void Another_deployments_backup_keys_neither_unwrap_our_keys_nor_open_our_sealed_blobs()
+    {
+        using var foreign = HsmToken.Open(hsm.Options(label: hsm.ForeignLabel));
+        Assert.NotEqual(_t.BackupKeys, foreign.BackupKeys);
+        var id = _t.GenerateEc(HsmCurve.P256, HsmKeyUsage.Sign | HsmKeyUsage.Verify, "backup-ec-foreign");
+        var pub = _t.GetEcPublicKey(id);
+        var wrapped = _t.WrapForBackup(id);
+        _t.DestroyKey(id);
+        Assert.Equal(HsmErrorKind.InvalidInput,
+            Assert.Throws<HsmException>(() => foreign.UnwrapEcFromBackup(wrapped, pub, HsmKeyUsage.Sign, "stolen")).Kind);
+
+        var iv = _t.GenerateRandom(12);
+        var sealedBlob = _t.EncryptAesGcm(_t.BackupKeys!.SealKey, iv, "blob"u8.ToArray(), "aad"u8.ToArray());
+        Assert.Equal(HsmErrorKind.InvalidInput, Assert.Throws<HsmException>(() =>
+            foreign.DecryptAesGcm(foreign.BackupKeys!.SealKey, iv, sealedBlob.Ciphertext, sealedBlob.Tag, "aad"u8.ToArray())).Kind);
+        Assert.Equal("blob"u8.ToArray(), _t.DecryptAesGcm(_t.BackupKeys.SealKey, iv, sealedBlob.Ciphertext, sealedBlob.Tag, "aad"u8.ToArray()));
+    }
+
+    [Fact]
     public void A_tampered_wrapped_key_is_refused_as_bad_input()
     {
         var id = _t.GenerateEc(HsmCurve.P256, HsmKeyUsage.Sign | HsmKeyUsage.Verify, "backup-ec-tamper");

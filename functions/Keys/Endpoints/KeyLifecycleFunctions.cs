@@ -8,34 +8,39 @@ using Microsoft.Azure.Functions.Worker;
 namespace HsmVault.Keys.Endpoints;
 
 /// <summary>The keys lifecycle REST API: delete, deleted keys, recover, purge, backup, restore, rotate, rotation policy.</summary>
-public sealed class KeyLifecycleFunctions(VaultRequestPipeline pipeline, KeyLifecycle keys, KeyRotationPolicies policies)
+/// <remarks>The deleted state is the object core's (<see cref="KeyObjects"/>); only the wire mapping is the keys'.</remarks>
+public sealed class KeyLifecycleFunctions(VaultRequestPipeline pipeline, KeyLifecycle keys, KeyObjects objects, KeyMapper mapper, KeyRotationPolicies policies)
 {
     [Function("DeleteKey")]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "keys/{name}")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.Delete, name, async ctx => VaultResult.Ok(await keys.DeleteAsync(ctx, name)));
+        pipeline.RunAsync(req, KeyOperations.Delete, name, async ctx => VaultResult.Ok(mapper.Deleted(ctx.Vault, await objects.DeleteAsync(ctx, name))));
 
     [Function("GetDeletedKey")]
     public Task<IActionResult> GetDeleted(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "deletedkeys/{name}")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.GetDeleted, name, async ctx => VaultResult.Ok(await keys.GetDeletedAsync(ctx, name)));
+        pipeline.RunAsync(req, KeyOperations.GetDeleted, name, async ctx => VaultResult.Ok(mapper.Deleted(ctx.Vault, await objects.GetDeletedAsync(ctx, name))));
 
     [Function("ListDeletedKeys")]
     public Task<IActionResult> ListDeleted(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "deletedkeys")] HttpRequest req) =>
-        pipeline.RunAsync(req, KeyOperations.ListDeleted, async ctx => VaultResult.Ok(await keys.ListDeletedAsync(ctx, ctx.ReadPage())));
+        pipeline.RunAsync(req, KeyOperations.ListDeleted, async ctx =>
+        {
+            var page = await objects.ListDeletedAsync(ctx, ctx.ReadPage(), k => mapper.DeletedItem(ctx.Vault, k));
+            return VaultResult.Ok(new DeletedKeyListResult(page.Items, page.NextLink));
+        });
 
     [Function("RecoverDeletedKey")]
     public Task<IActionResult> Recover(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "deletedkeys/{name}/recover")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.Recover, name, async ctx => VaultResult.Ok(await keys.RecoverAsync(ctx, name)));
+        pipeline.RunAsync(req, KeyOperations.Recover, name, async ctx => VaultResult.Ok(mapper.Bundle(ctx.Vault, await objects.RecoverAsync(ctx, name))));
 
     [Function("PurgeDeletedKey")]
     public Task<IActionResult> Purge(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "deletedkeys/{name}")] HttpRequest req, string name) =>
         pipeline.RunAsync(req, KeyOperations.Purge, name, async ctx =>
         {
-            await keys.PurgeAsync(ctx, name);
+            await objects.PurgeAsync(ctx, name);
             return new VaultResult(HttpStatusCode.NoContent, null);
         });
 

@@ -120,18 +120,20 @@ public sealed class LifecycleSweepTests : IAsyncLifetime
         await i.Keys.CreateAsync(ctx, "doomed", new KeyCreateParameters { Kty = "EC", Crv = "P-256" });
         var versions = await VersionsAsync(i, vault, "doomed");
         Assert.Equal(2, versions.Count);
-        var deleted = await i.Keys.DeleteAsync(ctx, "doomed");
-        Assert.Equal(_clock.GetUtcNow().AddDays(7).ToUnixTimeSeconds(), deleted.ScheduledPurgeDate);
-        await Assert.ThrowsAsync<VaultException>(() => i.Keys.PurgeAsync(ctx, "doomed")); // 403: purge protection
+        var deleted = await i.Objects.DeleteAsync(ctx, "doomed");
+        Assert.Equal(_clock.GetUtcNow().AddDays(7), deleted.ScheduledPurge);
+        var protectedPurge = await Assert.ThrowsAsync<VaultException>(() => i.Objects.PurgeAsync(ctx, "doomed"));
+        Assert.Equal(403, (int)protectedPurge.Status);
+        Assert.StartsWith("Operation \"purge\" is not allowed because purge protection is enabled", protectedPurge.Message);
 
         _clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
         Assert.True(await i.Runner.RunAsync(i.Purge, _clock.GetUtcNow(), CancellationToken.None));
-        Assert.NotNull(await i.Keys.GetDeletedAsync(ctx, "doomed"));
+        Assert.NotNull(await i.Objects.GetDeletedAsync(ctx, "doomed"));
         Assert.All(versions, v => Assert.True(InHsm(v)));
 
         _clock.Advance(TimeSpan.FromMinutes(2));
         Assert.True(await i.Runner.RunAsync(i.Purge, _clock.GetUtcNow(), CancellationToken.None));
-        Assert.Equal(404, (int)(await Assert.ThrowsAsync<VaultException>(() => i.Keys.GetDeletedAsync(ctx, "doomed"))).Status);
+        Assert.Equal(404, (int)(await Assert.ThrowsAsync<VaultException>(() => i.Objects.GetDeletedAsync(ctx, "doomed"))).Status);
         Assert.Empty(await VersionsAsync(i, vault, "doomed"));
         Assert.All(versions, v => Assert.False(InHsm(v)));
         Assert.True((await i.Runner.StatusAsync(i.Purge.Name, CancellationToken.None))!.LastProcessed >= 1);
@@ -145,7 +147,7 @@ public sealed class LifecycleSweepTests : IAsyncLifetime
         var ctx = Ctx(vault);
         for (var n = 0; n < 3; n++) await i.Keys.CreateAsync(ctx, "halfway", new KeyCreateParameters { Kty = "EC", Crv = "P-256" });
         var versions = await VersionsAsync(i, vault, "halfway");
-        await i.Keys.DeleteAsync(ctx, "halfway");
+        await i.Objects.DeleteAsync(ctx, "halfway");
 
         // The process dies after destroying the first version's HSM objects, before any row is removed.
         var destroyed = 0;
@@ -158,8 +160,8 @@ public sealed class LifecycleSweepTests : IAsyncLifetime
         Assert.Equal(1, versions.Count(v => !InHsm(v)));
         Assert.Equal(3, (await VersionsAsync(i, vault, "halfway")).Count);
         // Half purged: it can no longer be recovered or seen as a deleted key.
-        await Assert.ThrowsAsync<VaultException>(() => i.Keys.RecoverAsync(ctx, "halfway"));
-        await Assert.ThrowsAsync<VaultException>(() => i.Keys.GetDeletedAsync(ctx, "halfway"));
+        await Assert.ThrowsAsync<VaultException>(() => i.Objects.RecoverAsync(ctx, "halfway"));
+        await Assert.ThrowsAsync<VaultException>(() => i.Objects.GetDeletedAsync(ctx, "halfway"));
 
         // The next sweep (another instance; the retention has not passed) finishes it: no orphan object, no dangling row.
         var next = new Instance(this, vault);
