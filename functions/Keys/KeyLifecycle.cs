@@ -1,4 +1,3 @@
-using System.Net;
 using HsmVault.Hsm;
 using HsmVault.Objects;
 using HsmVault.Resilience;
@@ -183,14 +182,8 @@ public sealed class KeyLifecycle(
     /// </summary>
     public async Task<KeyBundle> RestoreAsync(OperationContext ctx, BackupRestoreParameters p)
     {
-        var backup = backups.Open<KeyBackup>(ObjectKind.Key, p.Value);
-        var name = ObjectNames.Name(backup.Name);
-        ctx.AuditObjectId = objects.IdOf(ctx, name).AuditId;
-        if (backup.Versions.Count == 0 || backup.Versions.All(v => v.Version != backup.Current))
-            throw VaultException.BadParameter("The key backup blob is malformed: it names no current version.");
-        if (await store.FindAsync(ctx.Vault.Name, name, null, ctx.Cancellation) is not null
-            || await store.FindDeletedAsync(ctx.Vault.Name, name, ctx.Cancellation) is not null)
-            throw RestoreConflict(ctx, name);
+        var backup = await objects.OpenBackupAsync<KeyBackup>(ctx, backups, p.Value);
+        var name = backup.Name;
         var created = new List<HsmKeyId>();
         try
         {
@@ -209,7 +202,7 @@ public sealed class KeyLifecycle(
                 rows.Add(row);
             }
             var current = rows.Single(r => r.Version == backup.Current);
-            if (!await store.RestoreAsync(ctx.Vault.Name, name, rows, current, CancellationToken.None)) throw RestoreConflict(ctx, name);
+            if (!await store.RestoreAsync(ctx.Vault.Name, name, rows, current, CancellationToken.None)) throw objects.IdOf(ctx, name).RestoreConflict();
             created.Clear();
             ctx.AuditObjectId = ObjectId.Of(ObjectKind.Key, ctx.Vault, current).AuditId;
             return mapper.Bundle(ctx.Vault, current);
@@ -242,10 +235,6 @@ public sealed class KeyLifecycle(
             throw VaultException.BadParameter("The key backup blob is malformed: a key version does not unwrap under this deployment's backup key.");
         }
     }
-
-    private static VaultException RestoreConflict(OperationContext ctx, string name) => new(HttpStatusCode.Conflict, "Conflict",
-        $"There was a conflict restoring the key '{new ObjectId(ObjectKind.Key, ctx.Vault, name).Uri}': a key with this name exists " +
-        "or is deleted but not yet purged.");
 
     private void DestroyQuietly(HsmKeyId id)
     {
@@ -304,7 +293,10 @@ public sealed class KeyLifecycle(
 }
 
 /// <summary>The sealed payload of a key backup: each version's row and its wrapped private (or secret) part.</summary>
-public sealed record KeyBackup(string Name, string Current, List<KeyBackupVersion> Versions);
+public sealed record KeyBackup(string Name, string Current, List<KeyBackupVersion> Versions) : IObjectBackup
+{
+    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v.Version);
+}
 
 public sealed record KeyBackupVersion(string Version, string Kty, int KeySize, string? Curve, string KeyOps, string HsmKeyOps, bool Enabled,
     DateTimeOffset? NotBefore, DateTimeOffset? Expires, DateTimeOffset Created, DateTimeOffset Updated, string? Tags, string Wrapped,

@@ -121,6 +121,3 @@ public sealed record DeletedKeyItem(
     [property: JsonPropertyName("scheduledPurgeDate")] long? ScheduledPurgeDate,
     [property: JsonPropertyName("deletedDate")] long? DeletedDate);
 
-public sealed record DeletedKeyListResult(
-    [property: JsonPropertyName("value")] IReadOnlyList<DeletedKeyItem> Value,
-    [property: JsonPropertyName("nextLink")] string? NextLink);

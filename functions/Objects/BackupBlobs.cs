@@ -6,6 +6,14 @@ using HsmVault.Resilience;
 
 namespace HsmVault.Objects;
 
+/// <summary>What every kind's backup payload says about the object: its name, its current version and every version.</summary>
+public interface IObjectBackup
+{
+    string Name { get; }
+    string Current { get; }
+    IEnumerable<string> VersionIds { get; }
+}
+
 /// <summary>
 /// The opaque, authenticated backup blob of a key or a secret: its payload (rows, wrapped key material, a secret's
 /// value) is sealed with AES-GCM inside the HSM under the deployment's backup sealing key, with the object kind in the

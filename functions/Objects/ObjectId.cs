@@ -29,6 +29,9 @@ public readonly record struct ObjectId(ObjectKind Kind, Vault Vault, string Name
 
     public VaultException DeletedNotFound() => VaultException.NotFound(Kind.NotFoundCode, $"Deleted {Kind.Title} not found: {Name}");
 
+    public VaultException RestoreConflict() => new(System.Net.HttpStatusCode.Conflict, "Conflict",
+        $"There was a conflict restoring the {Kind.Noun} '{Uri}': a {Kind.Noun} with this name exists or is deleted but not yet purged.");
+
     public VaultException IsDeletedConflict() => new(System.Net.HttpStatusCode.Conflict, "Conflict",
         $"{Kind.Title} {Name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, " +
         $"the {Kind.Noun} can only be recovered or purged.", "ObjectIsDeletedButRecoverable");

@@ -2,8 +2,10 @@ using HsmVault.Storage;
 
 namespace HsmVault.Objects;
 
-/// <summary>A page of objects as a list operation returns it: the rows and the nextLink (null on the last page).</summary>
-public sealed record ObjectPage<T>(IReadOnlyList<T> Items, string? NextLink);
+/// <summary>A page of objects as a list operation returns it (Key Vault's list shape): the items and the nextLink (null on the last page).</summary>
+public sealed record ObjectPage<T>(
+    [property: System.Text.Json.Serialization.JsonPropertyName("value")] IReadOnlyList<T> Items,
+    [property: System.Text.Json.Serialization.JsonPropertyName("nextLink")] string? NextLink);
 
 /// <summary>What the purge sweep needs of each kind of versioned object.</summary>
 public interface IPurgeableObjects
@@ -110,6 +112,23 @@ public abstract class VersionedObjects<T>(VersionedStore<T> store, ObjectKind ki
         {
             throw IdOf(ctx, row.Name).IsDeletedConflict();
         }
+    }
+
+    /// <summary>
+    /// Opens a restore's blob: a well-formed backup of this kind (400 otherwise) whose name is free in this vault (409 if
+    /// it exists, live or deleted).
+    /// </summary>
+    public async Task<TBackup> OpenBackupAsync<TBackup>(OperationContext ctx, BackupBlobs blobs, string? value) where TBackup : IObjectBackup
+    {
+        var backup = blobs.Open<TBackup>(kind, value);
+        var id = IdOf(ctx, ObjectNames.Name(backup.Name));
+        ctx.AuditObjectId = id.AuditId;
+        if (!backup.VersionIds.Contains(backup.Current))
+            throw VaultException.BadParameter($"The {kind.Noun} backup blob is malformed: it names no current version.");
+        if (await store.FindAsync(ctx.Vault.Name, id.Name, null, ctx.Cancellation) is not null
+            || await store.FindDeletedAsync(ctx.Vault.Name, id.Name, ctx.Cancellation) is not null)
+            throw id.RestoreConflict();
+        return backup;
     }
 
     // ---- the deleted state ----

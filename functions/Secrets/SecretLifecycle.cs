@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using HsmVault.Objects;
 
@@ -92,11 +91,8 @@ public sealed class SecretLifecycle(SecretObjects objects, SecretStore store, Se
     /// <summary>Restores names, versions, attributes, tags and ids; each value is sealed again under this vault's key.</summary>
     public async Task<SecretBundle> RestoreAsync(OperationContext ctx, BackupRestoreParameters p)
     {
-        var backup = backups.Open<SecretBackup>(ObjectKind.Secret, p.Value);
-        var name = ObjectNames.Name(backup.Name);
-        ctx.AuditObjectId = objects.IdOf(ctx, name).AuditId;
-        if (backup.Versions.Count == 0 || backup.Versions.All(v => v.Version != backup.Current))
-            throw VaultException.BadParameter("The secret backup blob is malformed: it names no current version.");
+        var backup = await objects.OpenBackupAsync<SecretBackup>(ctx, backups, p.Value);
+        var name = backup.Name;
         var rows = new List<SecretEntity>();
         foreach (var v in backup.Versions)
         {
@@ -118,18 +114,18 @@ public sealed class SecretLifecycle(SecretObjects objects, SecretStore store, Se
         }
         var current = rows.Single(r => r.Version == backup.Current);
         if (!await store.RestoreAsync(ctx.Vault.Name, name, rows, current, CancellationToken.None))
-            throw RestoreConflict(ctx, name);
+            throw objects.IdOf(ctx, name).RestoreConflict();
         ctx.AuditObjectId = ObjectId.Of(ObjectKind.Secret, ctx.Vault, current).AuditId;
         return SecretMapper.Bundle(ctx.Vault, current, value: null);
     }
 
-    private static VaultException RestoreConflict(OperationContext ctx, string name) => new(HttpStatusCode.Conflict, "Conflict",
-        $"There was a conflict restoring the secret '{new ObjectId(ObjectKind.Secret, ctx.Vault, name).Uri}': a secret with this name exists " +
-        "or is deleted but not yet purged.");
 }
 
 /// <summary>The sealed payload of a secret backup.</summary>
-public sealed record SecretBackup(string Name, string Current, List<SecretBackupVersion> Versions);
+public sealed record SecretBackup(string Name, string Current, List<SecretBackupVersion> Versions) : IObjectBackup
+{
+    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v.Version);
+}
 
 public sealed record SecretBackupVersion(string Version, string? ContentType, bool Enabled, DateTimeOffset? NotBefore, DateTimeOffset? Expires,
     DateTimeOffset Created, DateTimeOffset Updated, string? Tags, string Value);

@@ -58,6 +58,3 @@ public sealed record DeletedSecretItem(
     [property: JsonPropertyName("scheduledPurgeDate")] long? ScheduledPurgeDate,
     [property: JsonPropertyName("deletedDate")] long? DeletedDate);
 
-public sealed record DeletedSecretListResult(
-    [property: JsonPropertyName("value")] IReadOnlyList<DeletedSecretItem> Value,
-    [property: JsonPropertyName("nextLink")] string? NextLink);

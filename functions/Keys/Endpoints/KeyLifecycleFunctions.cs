@@ -25,10 +25,7 @@ public sealed class KeyLifecycleFunctions(VaultRequestPipeline pipeline, KeyLife
     public Task<IActionResult> ListDeleted(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "deletedkeys")] HttpRequest req) =>
         pipeline.RunAsync(req, KeyOperations.ListDeleted, async ctx =>
-        {
-            var page = await objects.ListDeletedAsync(ctx, ctx.ReadPage(), k => mapper.DeletedItem(ctx.Vault, k));
-            return VaultResult.Ok(new DeletedKeyListResult(page.Items, page.NextLink));
-        });
+            VaultResult.Ok(await objects.ListDeletedAsync(ctx, ctx.ReadPage(), k => mapper.DeletedItem(ctx.Vault, k))));
 
     [Function("RecoverDeletedKey")]
     public Task<IActionResult> Recover(

@@ -25,10 +25,7 @@ public sealed class SecretLifecycleFunctions(VaultRequestPipeline pipeline, Secr
     public Task<IActionResult> ListDeleted(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "deletedsecrets")] HttpRequest req) =>
         pipeline.RunAsync(req, SecretOperations.ListDeleted, async ctx =>
-        {
-            var page = await objects.ListDeletedAsync(ctx, ctx.ReadPage(), s => SecretMapper.DeletedItem(ctx.Vault, s));
-            return VaultResult.Ok(new DeletedSecretListResult(page.Items, page.NextLink));
-        });
+            VaultResult.Ok(await objects.ListDeletedAsync(ctx, ctx.ReadPage(), s => SecretMapper.DeletedItem(ctx.Vault, s))));
 
     [Function("RecoverDeletedSecret")]
     public Task<IActionResult> Recover(
