@@ -3,6 +3,19 @@ using HsmVault.Hsm;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
+if (args.Length > 0 && args[0] == BackupKeyCommand.Verb)
+{
+    try
+    {
+        return BackupKeyCommand.Run(args);
+    }
+    catch (HsmException e)
+    {
+        Console.Error.WriteLine($"init-backup-key failed: {e.Message}");
+        return 1;
+    }
+}
+
 if (HostMode.UnderFunctionsHost(args))
 {
     // Launched by the Azure Functions host: the isolated worker with ASP.NET Core integration.

@@ -17,6 +17,11 @@ public sealed class HsmOptions
     public TimeSpan SessionWait { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>Key generations and imports waiting for the token's object store at most; more are refused at once (Busy).</summary>
     public int MaxQueuedObjectWrites { get; set; } = 8;
+    /// <summary>
+    /// Label of the deployment's backup wrapping key, which the token's security officer made and marked CKA_TRUSTED
+    /// (<see cref="BackupKeyCeremony"/>); the backup sealing key is labelled with this plus <c>-seal</c>.
+    /// </summary>
+    public string BackupKeyLabel { get; set; } = "hsmvault-backup";
 }
 
 /// <summary>
@@ -63,7 +68,15 @@ public sealed record EcPrivateKeyMaterial(HsmCurve Curve, byte[] D, byte[] X, by
 public sealed record AesGcmCiphertext(byte[] Ciphertext, byte[] Tag);
 
 /// <summary>Security-relevant attributes of a key's private/secret object, for checks and tests.</summary>
-public sealed record HsmKeyAttributes(bool Token, bool Private, bool Sensitive, bool Extractable, bool AlwaysSensitive, bool NeverExtractable);
+public sealed record HsmKeyAttributes(bool Token, bool Private, bool Sensitive, bool Extractable, bool AlwaysSensitive, bool NeverExtractable,
+    bool WrapWithTrusted = false);
+
+/// <summary>
+/// The deployment's backup keys on this token: <see cref="WrapKey"/> (AES, CKA_TRUSTED, made by the security officer)
+/// is the only key that may wrap vault keys; <see cref="SealKey"/> (AES, private, the user's) seals backup blobs with
+/// AES-GCM so that only a logged-in user of this token can open them.
+/// </summary>
+public sealed record HsmBackupKeys(HsmKeyId WrapKey, HsmKeyId SealKey);
 
 /// <summary>What the token can do, asked once from C_GetMechanismList.</summary>
 public sealed record HsmCapabilities(
@@ -111,4 +124,13 @@ public interface IHsm : IDisposable
     byte[] UnwrapAesKw(HsmKeyId id, byte[] wrapped);
 
     byte[] GenerateRandom(int count);
+
+    /// <summary>The token's backup keys, or null when the backup key ceremony has not been done on it.</summary>
+    HsmBackupKeys? BackupKeys { get; }
+    /// <summary>The private (or secret) object of a key, wrapped (AES key wrap with padding) under the trusted backup key.</summary>
+    byte[] WrapForBackup(HsmKeyId id);
+    /// <summary>Recreates a key pair from <see cref="WrapForBackup"/>'s output as new token objects (new CKA_ID).</summary>
+    HsmKeyId UnwrapRsaFromBackup(byte[] wrapped, RsaPublicKey publicKey, HsmKeyUsage usage, string label);
+    HsmKeyId UnwrapEcFromBackup(byte[] wrapped, EcPublicKey publicKey, HsmKeyUsage usage, string label);
+    HsmKeyId UnwrapAesFromBackup(byte[] wrapped, HsmKeyUsage usage, string label);
 }

@@ -163,9 +163,9 @@ public sealed partial class HsmToken
         HsmKeyAttributes Read(ISession s, KeyObject k)
         {
             var a = s.GetAttributeValue(k.Handle, [CKA.CKA_TOKEN, CKA.CKA_PRIVATE, CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE,
-                CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_NEVER_EXTRACTABLE]);
+                CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_NEVER_EXTRACTABLE, CKA.CKA_WRAP_WITH_TRUSTED]);
             bool B(int i) => !a[i].CannotBeRead && a[i].GetValueAsBool();
-            return new HsmKeyAttributes(B(0), B(1), B(2), B(3), B(4), B(5));
+            return new HsmKeyAttributes(B(0), B(1), B(2), B(3), B(4), B(5), B(6));
         }
         try
         {

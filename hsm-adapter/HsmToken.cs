@@ -28,9 +28,12 @@ public sealed partial class HsmToken : IHsm
     /// <summary>The private/secret or public object of a key and what operations need to know about it.</summary>
     internal sealed record KeyObject(IObjectHandle Handle, CKK Type, int ModulusBytes, HsmCurve? Curve);
 
+    private readonly string _backupKeyLabel;
+
     private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, HsmOptions options)
     {
         _maxQueuedWrites = Math.Max(0, options.MaxQueuedObjectWrites);
+        _backupKeyLabel = options.BackupKeyLabel;
         _libraryPath = libraryPath;
         _slot = slot;
         _loginSession = loginSession;
@@ -75,7 +78,7 @@ public sealed partial class HsmToken : IHsm
 
     private static string Describe(Exception e) => e is Pkcs11Exception p ? p.RV.ToString() : e.Message;
 
-    private static (ISlot, string) FindSlot(IPkcs11Library lib, HsmOptions o)
+    internal static (ISlot, string) FindSlot(IPkcs11Library lib, HsmOptions o)
     {
         var seen = new List<string>();
         foreach (var slot in lib.GetSlotList(SlotsType.WithTokenPresent))

@@ -5,8 +5,9 @@ using Net.Pkcs11Interop.HighLevelAPI.Factories;
 namespace HsmVault.Hsm;
 
 /// <summary>
-/// The one place that decides key object attributes. Backup will later change private/secret objects here
-/// (CKA_EXTRACTABLE with CKA_WRAP_WITH_TRUSTED), so nothing else builds key templates.
+/// The one place that decides key object attributes, so nothing else builds key templates. Private and secret key
+/// objects are sensitive (CKA_VALUE and private parts never readable) and extractable only under a trusted key
+/// (CKA_WRAP_WITH_TRUSTED): the backup key is the one key that can wrap them.
 /// </summary>
 internal sealed class KeyTemplates(IObjectAttributeFactory f)
 {
@@ -154,8 +155,59 @@ internal sealed class KeyTemplates(IObjectAttributeFactory f)
     private void AddProtection(List<IObjectAttribute> t)
     {
         t.Add(f.Create(CKA.CKA_SENSITIVE, true));
-        t.Add(f.Create(CKA.CKA_EXTRACTABLE, false));
+        t.Add(f.Create(CKA.CKA_EXTRACTABLE, true));
+        t.Add(f.Create(CKA.CKA_WRAP_WITH_TRUSTED, true));
     }
+
+    /// <summary>Target template of C_UnwrapKey for a restored private or secret key (no value: it comes wrapped).</summary>
+    public List<IObjectAttribute> RestoredPrivate(CKO cls, CKK type, byte[] ckaId, string label, HsmKeyUsage usage)
+    {
+        var t = Common(cls, type, ckaId, label);
+        AddProtection(t);
+        if (cls == CKO.CKO_SECRET_KEY) AddPublicUsage(t, usage);
+        AddPrivateUsage(t, type == CKK.CKK_EC ? usage & HsmKeyUsage.Sign : usage);
+        return t;
+    }
+
+    /// <summary>The security officer's backup wrapping key: public (the SO cannot make private objects), trusted, never readable.</summary>
+    public List<IObjectAttribute> BackupWrapKey(byte[] ckaId, string label) =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+        f.Create(CKA.CKA_VALUE_LEN, 32UL),
+        f.Create(CKA.CKA_TOKEN, true),
+        f.Create(CKA.CKA_PRIVATE, false),
+        f.Create(CKA.CKA_SENSITIVE, true),
+        f.Create(CKA.CKA_EXTRACTABLE, false),
+        f.Create(CKA.CKA_TRUSTED, true),
+        f.Create(CKA.CKA_WRAP, true),
+        f.Create(CKA.CKA_UNWRAP, true),
+        f.Create(CKA.CKA_ENCRYPT, false),
+        f.Create(CKA.CKA_DECRYPT, false),
+        f.Create(CKA.CKA_ID, ckaId),
+        f.Create(CKA.CKA_LABEL, label),
+    ];
+
+    /// <summary>The user's backup sealing key: private, AES-GCM only, never extractable.</summary>
+    public List<IObjectAttribute> BackupSealKey(byte[] ckaId, string label) =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+        f.Create(CKA.CKA_VALUE_LEN, 32UL),
+        f.Create(CKA.CKA_TOKEN, true),
+        f.Create(CKA.CKA_PRIVATE, true),
+        f.Create(CKA.CKA_SENSITIVE, true),
+        f.Create(CKA.CKA_EXTRACTABLE, false),
+        f.Create(CKA.CKA_ENCRYPT, true),
+        f.Create(CKA.CKA_DECRYPT, true),
+        f.Create(CKA.CKA_WRAP, false),
+        f.Create(CKA.CKA_UNWRAP, false),
+        f.Create(CKA.CKA_ID, ckaId),
+        f.Create(CKA.CKA_LABEL, label),
+    ];
+
+    public List<IObjectAttribute> FindSecretByLabel(string label) =>
+        [f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), f.Create(CKA.CKA_LABEL, label)];
 
     private void AddPublicUsage(List<IObjectAttribute> t, HsmKeyUsage u)
     {

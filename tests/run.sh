@@ -25,13 +25,7 @@ trap 'exit 130' INT TERM
 problems=()   # failures outside any test; each counts as one failed test in the totals
 results=()    # trx, tap and junit files to add up
 
-section "SoftHSM2 token and Azurite"
-export HSMVAULT_TEST_TOKEN_LABEL=hsmvault-test
-HSMVAULT_TEST_PIN="$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
-export HSMVAULT_TEST_PIN
-SOFTHSM2_CONF="$(bash "$infra/init-token.sh" "$work/softhsm" "$HSMVAULT_TEST_TOKEN_LABEL" "$HSMVAULT_TEST_PIN")" \
-  || { echo "0 passed, 1 failed"; exit 1; }
-export SOFTHSM2_CONF
+section "Azurite"
 azurite_port="$(bash "$infra/free-port.sh")"
 bash "$infra/start-azurite.sh" "$work/azurite" "$azurite_port" --in-memory || { echo "0 passed, 1 failed"; exit 1; }
 export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
@@ -44,6 +38,14 @@ if ! dotnet build HsmVault.sln -c Release -nologo -clp:ErrorsOnly > "$work/build
   exit 1
 fi
 echo "build ok"
+
+section "SoftHSM2 token (with the backup key ceremony)"
+export HSMVAULT_TEST_TOKEN_LABEL=hsmvault-test
+HSMVAULT_TEST_PIN="$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
+export HSMVAULT_TEST_PIN
+SOFTHSM2_CONF="$(bash "$infra/init-token.sh" "$work/softhsm" "$HSMVAULT_TEST_TOKEN_LABEL" "$HSMVAULT_TEST_PIN")" \
+  || { echo "0 passed, 1 failed"; exit 1; }
+export SOFTHSM2_CONF
 
 section "standalone host"
 if bash "$infra/start-test-host.sh" "$work/host"; then

@@ -1,3 +1,4 @@
+using HsmVault.Objects;
 using System.Threading.Channels;
 using Azure.Data.Tables;
 using HsmVault.Resilience;
@@ -11,7 +12,7 @@ namespace HsmVault.Audit;
 /// Takes audit records off the request path and writes them to Table storage in batches (one transaction per
 /// partition, at most 100 rows). A clean shutdown drains the queue; a storage outage is retried, not dropped.
 /// </summary>
-public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : IHostedService
+public sealed class AuditLog(Tables tables, TimeProvider clock, ILogger<AuditLog> logger) : IHostedService, ISystemAudit
 {
     private const int MaxBatch = 100;
     private const int Capacity = 100_000;
@@ -27,6 +28,11 @@ public sealed class AuditLog(Tables tables, ILogger<AuditLog> logger) : IHostedS
     public bool IsBacklogged => _queue.Reader.Count >= Capacity - Headroom;
 
     public ValueTask WriteAsync(AuditRecord record, CancellationToken ct = default) => _queue.Writer.WriteAsync(record, ct);
+
+    /// <summary>An operation the vault did by itself (a sweep): recorded with the system caller and a fresh correlation id.</summary>
+    public ValueTask RecordAsync(string vault, string operation, string? objectId, int status, string result, CancellationToken ct) =>
+        WriteAsync(new AuditRecord(clock.GetUtcNow(), vault, SystemCaller.ObjectId, null, null, null, operation, objectId, null, status, result, 0,
+            Guid.NewGuid().ToString()), ct);
 
     private Task _writer = Task.CompletedTask;
     private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);

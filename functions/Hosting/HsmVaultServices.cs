@@ -10,6 +10,7 @@ using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
 using HsmVault.Throttling;
+using HsmVault.Storage.Sweeps;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,13 +24,14 @@ public static class HsmVaultServices
     public static IServiceCollection AddHsmVault(this IServiceCollection services, IConfiguration configuration)
     {
         // Every section is checked when the host starts: a bad value stops it with a line naming the setting.
-        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
         services.AddValidatedOptions<VaultOptions>(configuration, VaultOptions.Section, o => o.Problems());
         services.AddValidatedOptions<LimitsOptions>(configuration, LimitsOptions.Section, o => o.Problems());
         services.AddValidatedOptions<SeedOptions>(configuration, SeedOptions.Section, SeedSettings.Problems);
         services.AddValidatedOptions<ThrottlingOptions>(configuration, ThrottlingOptions.Section, o => o.Problems());
         services.AddValidatedOptions<HsmOptions>(configuration, HsmSettings.Section, HsmSettings.Problems);
+        services.Configure<TimerOptions>(configuration.GetSection(TimerOptions.Section));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SweepRunner>();
 
         services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
         services.AddSingleton<Tables>();
@@ -53,8 +55,18 @@ public static class HsmVaultServices
         services.AddSingleton<AccessPolicyManagement>();
         services.AddHsmVaultAuthentication(configuration);
 
+        services.AddSingleton<ILiveVaults>(sp => sp.GetRequiredService<VaultStateWatcher>());
+        services.AddSingleton<ISystemAudit>(sp => sp.GetRequiredService<AuditLog>());
+        services.AddSingleton<BackupBlobs>();
+        services.AddSingleton<ScheduledPurge>();
+        services.AddSingleton<VaultPurge>();
+
         services.AddSingleton<KeyStore>();
         services.AddSingleton<KeyMapper>();
+        services.AddSingleton<KeyObjects>();
+        services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<KeyObjects>());
+        services.AddSingleton<KeyRotationPolicies>();
+        services.AddSingleton<KeyRotationSweep>();
         services.AddSingleton<KeyLifecycle>();
         services.AddSingleton<KeyCrypto>();
         services.AddSingleton<AesModeBinding>();
@@ -62,6 +74,8 @@ public static class HsmVaultServices
         services.AddSingleton<SecretEncryptionKeys>();
         services.AddSingleton<SecretCipher>();
         services.AddSingleton<SecretStore>();
+        services.AddSingleton<SecretObjects>();
+        services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<SecretObjects>());
         services.AddSingleton<SecretLifecycle>();
         return services;
     }

@@ -49,6 +49,8 @@ public static class StandaloneHost
             kestrel.ListenLocalhost(options.Port, listen => listen.UseHttps(certificate.Certificate));
         });
         builder.Services.AddHsmVault(config);
+        // The Functions host triggers the [TimerTrigger] functions in Azure; here this host does, from the same classes.
+        builder.Services.AddHostedService<TimerFunctions>();
         if (devIdentity) builder.Services.AddDevIdentityProvider(config, dataDirectory);
         builder.Services.AddKeyedSingleton(BearerTokenValidator.MetadataHttpClientKey, (_, _) => MetadataClient(certificate.Certificate));
 

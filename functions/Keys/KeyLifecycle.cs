@@ -6,8 +6,27 @@ using Microsoft.Extensions.Logging;
 
 namespace HsmVault.Keys;
 
-/// <summary>Create, import, read, list and update keys: HSM objects plus their metadata rows, never one without the other.</summary>
-public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, ResiliencePipelines resilience, TimeProvider clock, ILogger<KeyLifecycle> logger)
+/// <summary>The keys of a vault on the versioned-object core; purging a key version destroys its HSM objects.</summary>
+public sealed class KeyObjects(KeyStore store, IHsm hsm, ResiliencePipelines resilience, KeyRotationPolicies policies, TimeProvider clock)
+    : VersionedObjects<KeyEntity>(store, ObjectKind.Key, clock)
+{
+    // Idempotent: destroying a CKA_ID that no longer exists does nothing, so an interrupted purge can run it again.
+    protected override Task DestroyVersionAsync(KeyEntity version)
+    {
+        resilience.HsmIdempotent.Execute(() => hsm.DestroyKey(new HsmKeyId(version.HsmKeyId)));
+        return Task.CompletedTask;
+    }
+
+    protected override Task PurgedAsync(string vault, string name, CancellationToken ct) => policies.DeleteAsync(vault, name, ct);
+}
+
+/// <summary>
+/// Create, import, rotate, read, list, update, delete, recover, purge, back up and restore keys: HSM objects plus their
+/// metadata rows, never one without the other. What is not about the HSM key is the object core's.
+/// </summary>
+public sealed class KeyLifecycle(
+    IHsm hsm, KeyObjects objects, KeyStore store, KeyMapper mapper, KeyRotationPolicies policies, BackupBlobs backups,
+    ResiliencePipelines resilience, TimeProvider clock, ILogger<KeyLifecycle> logger)
 {
     public async Task<KeyBundle> CreateAsync(OperationContext ctx, string name, KeyCreateParameters p)
     {
@@ -83,60 +102,144 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     }
 
     /// <summary>
+    /// A new version with the current one's type, size or curve, key_ops and tags; its expiry from the rotation policy's
+    /// expiryTime when there is one.
+    /// </summary>
+    public async Task<KeyBundle> RotateAsync(OperationContext ctx, string name)
+    {
+        var current = await objects.FindAsync(ctx, name, null);
+        var policy = (await policies.FindAsync(ctx.Vault.Name, current.Name, ctx.Cancellation))?.Parsed();
+        var expires = policy?.ExpiryTime is { } lifetime ? clock.GetUtcNow() + lifetime : (DateTimeOffset?)null;
+        var family = KeyTypes.FamilyOf(current.Kty);
+        return await CreateAsync(ctx, current.Name, new KeyCreateParameters
+        {
+            Kty = current.Kty,
+            KeySize = family == KeyFamily.Ec ? null : current.KeySize,
+            Crv = current.Curve,
+            KeyOps = [.. current.KeyOps.Split(',', StringSplitOptions.RemoveEmptyEntries)],
+            Tags = ObjectAttributes.Tags(current) is { } tags ? new Dictionary<string, string>(tags) : null,
+            Attributes = expires is null ? null : new ObjectAttributesWire { Expires = expires.Value.ToUnixTimeSeconds() },
+        });
+    }
+
+    /// <summary>
     /// A key version's row. <paramref name="recent"/> accepts a row read up to a second ago (reads for get and crypto
     /// operations); updates read it fresh, with its ETag.
     /// </summary>
-    public async Task<KeyEntity> FindAsync(OperationContext ctx, string name, string? version, bool recent = false)
-    {
-        ObjectNames.Name(name);
-        version = ObjectNames.Version(version);
-        ctx.AuditObjectId = version is null ? $"keys/{name}" : $"keys/{name}/{version}";
-        var key = await (recent
-                ? store.FindRecentAsync(ctx.Vault.Name, name, version, ctx.Cancellation)
-                : store.FindAsync(ctx.Vault.Name, name, version, ctx.Cancellation))
-            ?? throw VaultException.NotFound("KeyNotFound",
-                $"A key with (name/id) {name}{(version is null ? "" : "/" + version)} was not found in this key vault.");
-        ctx.AuditObjectId = $"keys/{key.Name}/{key.Version}";
-        return key;
-    }
+    public Task<KeyEntity> FindAsync(OperationContext ctx, string name, string? version, bool recent = false) =>
+        objects.FindAsync(ctx, name, version, recent);
 
     public async Task<KeyBundle> GetAsync(OperationContext ctx, string name, string? version) =>
         mapper.Bundle(ctx.Vault, await FindAsync(ctx, name, version, recent: true));
 
     public async Task<KeyListResult> ListAsync(OperationContext ctx, string? name, PageRequest request)
     {
-        if (name is not null) ObjectNames.Name(name);
-        var page = await store.ListPageAsync(ctx.Vault.Name, name, request.MaxResults, request.Continuation, ctx.Cancellation)
-            ?? throw VaultException.NotFound("KeyNotFound", $"A key with (name/id) {name} was not found in this key vault.");
-        var items = page.Values.Select(k => name is null ? mapper.Item(ctx.Vault, k) : mapper.VersionItem(ctx.Vault, k)).ToList();
-        var path = name is null ? "keys" : $"keys/{name}/versions";
-        return new KeyListResult(items, Paging.NextLink(ctx, path, request.MaxResults, page.ContinuationToken));
+        var page = await objects.ListAsync(ctx, name, request, k => name is null ? mapper.Item(ctx.Vault, k) : mapper.VersionItem(ctx.Vault, k));
+        return new KeyListResult(page.Items, page.NextLink);
     }
 
     public async Task<KeyBundle> UpdateAsync(OperationContext ctx, string name, string? version, KeyUpdateParameters p)
     {
-        var found = await FindAsync(ctx, name, version);
-        // Always update the version row itself (with its own ETag), never the current-version copy.
-        var key = version is null ? await FindAsync(ctx, name, found.Version) : found;
-        if (p.KeyOps is not null)
+        var key = await objects.UpdateAsync(ctx, name, version, p.Attributes, p.Tags, key =>
         {
+            if (p.KeyOps is null) return;
             var ops = KeyTypes.ValidateOps(p.KeyOps, KeyTypes.FamilyOf(key.Kty));
             // The HSM object's usage flags were fixed when it was made: key_ops may narrow them, never widen them.
             var widened = ops.Except(key.HsmKeyOps.Split(',')).ToList();
             if (widened.Count > 0)
                 throw VaultException.BadParameter($"key_ops cannot add {string.Join(", ", widened)}: the key was created without them.");
             key.KeyOps = string.Join(',', ops);
-        }
-        if (p.Attributes is { } a)
-        {
-            if (a.Enabled is { } enabled) key.Enabled = enabled;
-            if (a.NotBefore is not null) key.NotBefore = ObjectAttributes.Time(a.NotBefore, "nbf");
-            if (a.Expires is not null) key.Expires = ObjectAttributes.Time(a.Expires, "exp");
-        }
-        if (p.Tags is not null) key.Tags = ObjectAttributes.SerializeTags(ObjectAttributes.ValidateTags(p.Tags, "key"));
-        key.Updated = clock.GetUtcNow();
-        await store.UpdateAsync(key, ctx.Cancellation);
+        });
         return mapper.Bundle(ctx.Vault, key);
+    }
+
+    /// <summary>Every version, its private (or secret) part wrapped under the trusted backup key, sealed in one blob.</summary>
+    public async Task<BackupResult> BackupAsync(OperationContext ctx, string name)
+    {
+        var current = await objects.FindAsync(ctx, name, null);
+        var versions = (await store.AllVersionsAsync(ctx.Vault.Name, current.Name, ctx.Cancellation)).Where(v => !v.Deleted).ToList();
+        _ = backups.Keys; // no backup key: say so before touching any version
+        var items = new List<KeyBackupVersion>();
+        foreach (var v in versions)
+        {
+            var id = new HsmKeyId(v.HsmKeyId);
+            var attributes = resilience.HsmIdempotent.Execute(() => hsm.GetKeyAttributes(id));
+            if (!attributes.Extractable || !attributes.WrapWithTrusted)
+                throw VaultException.BadParameter(
+                    $"Key '{current.Name}' cannot be backed up: its version {v.Version} was created before this vault could back keys up, " +
+                    "so its HSM object cannot be wrapped by the backup key. Rotate the key and delete the old versions' use, or rely on the HSM's own backups.");
+            var wrapped = resilience.HsmIdempotent.Execute(() => hsm.WrapForBackup(id));
+            var pub = mapper.Bundle(ctx.Vault, v).Key;
+            items.Add(new KeyBackupVersion(v.Version, v.Kty, v.KeySize, v.Curve, v.KeyOps, v.HsmKeyOps, v.Enabled, v.NotBefore, v.Expires,
+                v.Created, v.Updated, v.Tags, WireBytes.Encode(wrapped), pub.N, pub.E, pub.X, pub.Y));
+        }
+        return new BackupResult(backups.Seal(ObjectKind.Key, new KeyBackup(current.Name, current.Version, items)));
+    }
+
+    /// <summary>
+    /// Restores every version as new HSM objects (unwrapped under the backup key) with the same names, versions,
+    /// attributes, tags and ids; 409 if the name exists, live or deleted. Nothing is left behind when it fails.
+    /// </summary>
+    public async Task<KeyBundle> RestoreAsync(OperationContext ctx, BackupRestoreParameters p)
+    {
+        var backup = await objects.OpenBackupAsync<KeyBackup>(ctx, backups, p.Value);
+        var name = backup.Name;
+        var created = new List<HsmKeyId>();
+        try
+        {
+            var rows = new List<KeyEntity>();
+            foreach (var v in backup.Versions)
+            {
+                var row = new KeyEntity
+                {
+                    PartitionKey = ctx.Vault.Name, Name = name, Version = ObjectNames.Version(v.Version) ?? throw VaultException.BadParameter("A version is missing."),
+                    Kty = v.Kty, KeySize = v.KeySize, Curve = v.Curve, KeyOps = v.KeyOps, HsmKeyOps = v.HsmKeyOps, Enabled = v.Enabled,
+                    NotBefore = v.NotBefore, Expires = v.Expires, Created = v.Created, Updated = v.Updated, Tags = v.Tags,
+                };
+                var id = Unwrap(ctx, row, v);
+                created.Add(id);
+                row.HsmKeyId = id.Value;
+                rows.Add(row);
+            }
+            var current = rows.Single(r => r.Version == backup.Current);
+            if (!await store.RestoreAsync(ctx.Vault.Name, name, rows, current, CancellationToken.None)) throw objects.IdOf(ctx, name).RestoreConflict();
+            created.Clear();
+            ctx.AuditObjectId = ObjectId.Of(ObjectKind.Key, ctx.Vault, current).AuditId;
+            return mapper.Bundle(ctx.Vault, current);
+        }
+        finally
+        {
+            foreach (var id in created) DestroyQuietly(id);
+        }
+    }
+
+    private HsmKeyId Unwrap(OperationContext ctx, KeyEntity row, KeyBackupVersion v)
+    {
+        var usage = KeyTypes.UsageOf(KeyTypes.ValidateOps([.. row.HsmKeyOps.Split(',', StringSplitOptions.RemoveEmptyEntries)], KeyTypes.FamilyOf(row.Kty)));
+        var wrapped = WireBytes.Decode(v.Wrapped, "wrapped");
+        var label = $"{ctx.Vault.Name}/{row.Name}/{row.Version}";
+        try
+        {
+            // Creating HSM objects is not idempotent: once, never retried blindly.
+            return KeyTypes.FamilyOf(row.Kty) switch
+            {
+                KeyFamily.Rsa => resilience.HsmOnce.Execute(() => hsm.UnwrapRsaFromBackup(wrapped,
+                    new RsaPublicKey(WireBytes.Decode(v.N, "n"), WireBytes.Decode(v.E, "e")), usage, label)),
+                KeyFamily.Ec => resilience.HsmOnce.Execute(() => hsm.UnwrapEcFromBackup(wrapped,
+                    new EcPublicKey(KeyTypes.CurveOf(row.Curve), WireBytes.Decode(v.X, "x"), WireBytes.Decode(v.Y, "y")), usage, label)),
+                _ => resilience.HsmOnce.Execute(() => hsm.UnwrapAesFromBackup(wrapped, usage, label)),
+            };
+        }
+        catch (HsmException e) when (e.Kind == HsmErrorKind.InvalidInput)
+        {
+            throw VaultException.BadParameter("The key backup blob is malformed: a key version does not unwrap under this deployment's backup key.");
+        }
+    }
+
+    private void DestroyQuietly(HsmKeyId id)
+    {
+        try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
+        catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after a failed restore: {Error}", id.Value, e.GetType().Name); }
     }
 
     private void RequireCurveSupport(HsmCurve curve)
@@ -148,15 +251,9 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     private KeyEntity NewVersion(OperationContext ctx, string name, string kty, IReadOnlyList<string> ops, ObjectAttributesWire? attributes,
         Dictionary<string, string>? tags)
     {
-        ObjectNames.Name(name);
-        var now = clock.GetUtcNow();
-        var entity = new KeyEntity
-        {
-            PartitionKey = ctx.Vault.Name, Name = name, Version = ObjectNames.NewVersion(), Kty = kty, KeyOps = string.Join(',', ops), HsmKeyOps = string.Join(',', ops),
-            Enabled = attributes?.Enabled ?? true, NotBefore = ObjectAttributes.Time(attributes?.NotBefore, "nbf"), Expires = ObjectAttributes.Time(attributes?.Expires, "exp"),
-            Created = now, Updated = now, Tags = ObjectAttributes.SerializeTags(ObjectAttributes.ValidateTags(tags, "key")),
-        };
-        ctx.AuditObjectId = $"keys/{name}/{entity.Version}";
+        var entity = objects.NewVersion(ctx, name, attributes, tags);
+        entity.Kty = kty;
+        entity.KeyOps = entity.HsmKeyOps = string.Join(',', ops);
         return entity;
     }
 
@@ -166,7 +263,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         entity.HsmKeyId = id.Value;
         try
         {
-            await store.AddVersionAsync(entity, CancellationToken.None);
+            await objects.AddVersionAsync(ctx, entity);
         }
         catch (Exception failure)
         {
@@ -194,3 +291,13 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         }
     }
 }
+
+/// <summary>The sealed payload of a key backup: each version's row and its wrapped private (or secret) part.</summary>
+public sealed record KeyBackup(string Name, string Current, List<KeyBackupVersion> Versions) : IObjectBackup
+{
+    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v.Version);
+}
+
+public sealed record KeyBackupVersion(string Version, string Kty, int KeySize, string? Curve, string KeyOps, string HsmKeyOps, bool Enabled,
+    DateTimeOffset? NotBefore, DateTimeOffset? Expires, DateTimeOffset Created, DateTimeOffset Updated, string? Tags, string Wrapped,
+    string? N, string? E, string? X, string? Y);

@@ -14,7 +14,7 @@ public sealed class KeyMapper(IHsm hsm, ResiliencePipelines resilience)
     private readonly ConcurrentDictionary<string, JsonWebKey> _publicParts = new();
     private const int MaxCachedPublicParts = 50_000;
 
-    public static string KidOf(Vault vault, KeyEntity key) => $"{vault.BaseUri}keys/{key.Name}/{key.Version}";
+    public static string KidOf(Vault vault, KeyEntity key) => ObjectId.Of(ObjectKind.Key, vault, key).Uri;
 
     public KeyBundle Bundle(Vault vault, KeyEntity key)
     {
@@ -25,14 +25,27 @@ public sealed class KeyMapper(IHsm hsm, ResiliencePipelines resilience)
             Kid = KidOf(vault, key), Kty = key.Kty, KeyOps = [.. key.KeyOps.Split(',', StringSplitOptions.RemoveEmptyEntries)],
             N = parts.N, E = parts.E, Crv = parts.Crv, X = parts.X, Y = parts.Y,
         };
-        return new KeyBundle(jwk, Attributes(key), Tags(key));
+        return new KeyBundle(jwk, Attributes(vault, key), Tags(key));
     }
 
-    public KeyItem Item(Vault vault, KeyEntity key) => new($"{vault.BaseUri}keys/{key.Name}", Attributes(key), Tags(key));
+    /// <summary>A deleted key: the current version's public key and attributes, with its recovery id and dates.</summary>
+    public DeletedKeyBundle Deleted(Vault vault, KeyEntity key)
+    {
+        var bundle = Bundle(vault, key);
+        return new DeletedKeyBundle(bundle.Key, bundle.Attributes, bundle.Tags, ObjectId.Of(ObjectKind.Key, vault, key).RecoveryId,
+            key.ScheduledPurge?.ToUnixTimeSeconds(), key.DeletedOn?.ToUnixTimeSeconds());
+    }
 
-    public KeyItem VersionItem(Vault vault, KeyEntity key) => new(KidOf(vault, key), Attributes(key), Tags(key));
+    public DeletedKeyItem DeletedItem(Vault vault, KeyEntity key) =>
+        new((ObjectId.Of(ObjectKind.Key, vault, key) with { Version = null }).Uri, Attributes(vault, key), Tags(key),
+            ObjectId.Of(ObjectKind.Key, vault, key).RecoveryId, key.ScheduledPurge?.ToUnixTimeSeconds(), key.DeletedOn?.ToUnixTimeSeconds());
 
-    public static ObjectAttributesWire Attributes(KeyEntity key) => ObjectAttributes.From(key, exportable: false);
+    public KeyItem Item(Vault vault, KeyEntity key) =>
+        new((ObjectId.Of(ObjectKind.Key, vault, key) with { Version = null }).Uri, Attributes(vault, key), Tags(key));
+
+    public KeyItem VersionItem(Vault vault, KeyEntity key) => new(KidOf(vault, key), Attributes(vault, key), Tags(key));
+
+    public static ObjectAttributesWire Attributes(Vault vault, KeyEntity key) => ObjectAttributes.From(key, vault, exportable: false);
 
     public static IReadOnlyDictionary<string, string>? Tags(KeyEntity key) => ObjectAttributes.Tags(key);
 

@@ -18,6 +18,16 @@ public static class KeyOperations
     public static readonly VaultOperation Decrypt = new("KeyDecrypt", PermissionScope.Keys, "decrypt");
     public static readonly VaultOperation WrapKey = new("KeyWrap", PermissionScope.Keys, "wrapKey");
     public static readonly VaultOperation UnwrapKey = new("KeyUnwrap", PermissionScope.Keys, "unwrapKey");
+    public static readonly VaultOperation Delete = new("KeyDelete", PermissionScope.Keys, "delete");
+    public static readonly VaultOperation GetDeleted = new("KeyGetDeleted", PermissionScope.Keys, "get");
+    public static readonly VaultOperation ListDeleted = new("KeyListDeleted", PermissionScope.Keys, "list");
+    public static readonly VaultOperation Recover = new("KeyRecover", PermissionScope.Keys, "recover");
+    public static readonly VaultOperation Purge = new("KeyPurge", PermissionScope.Keys, "purge");
+    public static readonly VaultOperation Backup = new("KeyBackup", PermissionScope.Keys, "backup");
+    public static readonly VaultOperation Restore = new("KeyRestore", PermissionScope.Keys, "restore");
+    public static readonly VaultOperation Rotate = new("KeyRotate", PermissionScope.Keys, "rotate");
+    public static readonly VaultOperation GetRotationPolicy = new("KeyRotationPolicyGet", PermissionScope.Keys, "getrotationpolicy");
+    public static readonly VaultOperation SetRotationPolicy = new("KeyRotationPolicySet", PermissionScope.Keys, "setrotationpolicy");
     /// <summary>Random bytes come from the vault's HSM; any caller allowed to read keys may ask for them.</summary>
     public static readonly VaultOperation Random = new("GetRandomBytes", PermissionScope.Keys, "get");
 }

@@ -103,3 +103,21 @@ public sealed class RandomBytesParameters
 }
 
 public sealed record RandomBytesResult([property: JsonPropertyName("value")] string Value);
+
+/// <summary>A deleted key (delete, get deleted): the current version's public key and attributes, with its deletion dates.</summary>
+public sealed record DeletedKeyBundle(
+    [property: JsonPropertyName("key")] JsonWebKey Key,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
+    [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags,
+    [property: JsonPropertyName("recoveryId")] string RecoveryId,
+    [property: JsonPropertyName("scheduledPurgeDate")] long? ScheduledPurgeDate,
+    [property: JsonPropertyName("deletedDate")] long? DeletedDate);
+
+public sealed record DeletedKeyItem(
+    [property: JsonPropertyName("kid")] string Kid,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
+    [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags,
+    [property: JsonPropertyName("recoveryId")] string RecoveryId,
+    [property: JsonPropertyName("scheduledPurgeDate")] long? ScheduledPurgeDate,
+    [property: JsonPropertyName("deletedDate")] long? DeletedDate);
+

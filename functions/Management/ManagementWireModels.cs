@@ -13,7 +13,9 @@ public sealed record VaultPutProperties(
     [property: JsonPropertyName("enabled")] bool? Enabled,
     [property: JsonPropertyName("softDeleteRetentionInDays")] int? SoftDeleteRetentionInDays,
     [property: JsonPropertyName("hsmTokenLabel")] string? HsmTokenLabel,
-    [property: JsonPropertyName("accessPolicies")] List<AccessPolicyWire>? AccessPolicies);
+    [property: JsonPropertyName("accessPolicies")] List<AccessPolicyWire>? AccessPolicies,
+    [property: JsonPropertyName("enableSoftDelete")] bool? EnableSoftDelete = null,
+    [property: JsonPropertyName("enablePurgeProtection")] bool? EnablePurgeProtection = null);
 
 public sealed record VaultResource(
     [property: JsonPropertyName("id")] string Id,
@@ -30,7 +32,23 @@ public sealed record VaultResourceProperties(
     [property: JsonPropertyName("hsmTokenLabel")] string HsmTokenLabel,
     [property: JsonPropertyName("createdAt")] long CreatedAt,
     [property: JsonPropertyName("updatedAt")] long UpdatedAt,
-    [property: JsonPropertyName("accessPolicies")] IReadOnlyList<AccessPolicyWire>? AccessPolicies);
+    [property: JsonPropertyName("accessPolicies")] IReadOnlyList<AccessPolicyWire>? AccessPolicies,
+    [property: JsonPropertyName("enableSoftDelete")] bool EnableSoftDelete,
+    [property: JsonPropertyName("enablePurgeProtection")] bool EnablePurgeProtection);
+
+/// <summary>ARM's Microsoft.KeyVault/deletedVaults resource.</summary>
+public sealed record DeletedVaultResource(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("properties")] DeletedVaultProperties Properties);
+
+public sealed record DeletedVaultProperties(
+    [property: JsonPropertyName("vaultId")] string VaultId,
+    [property: JsonPropertyName("deletionDate")] DateTimeOffset? DeletionDate,
+    [property: JsonPropertyName("scheduledPurgeDate")] DateTimeOffset? ScheduledPurgeDate,
+    [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string> Tags,
+    [property: JsonPropertyName("purgeProtectionEnabled")] bool PurgeProtectionEnabled);
 
 public sealed record AccessPolicyWire(
     [property: JsonPropertyName("tenantId")] string? TenantId,

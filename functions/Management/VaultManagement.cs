@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace HsmVault.Management;
 
 /// <summary>Create, read, update and delete vaults for operators.</summary>
-public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies, VaultHosts hosts, IOptions<AuthOptions> auth, IOptions<HsmOptions> hsm, TimeProvider clock)
+public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies, VaultHosts hosts, VaultPurge purge, IOptions<AuthOptions> auth,
+    IOptions<HsmOptions> hsm, TimeProvider clock)
 {
     private const int MaxTags = 50;
     /// <summary>One entity-group transaction holds 100 rows: the vault row and at most 99 policy entries.</summary>
@@ -21,6 +22,7 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
     {
         name = VaultNames.Require(name);
         var p = body.Properties ?? new VaultPutProperties(null, null, null, null, null);
+        SoftDeleteOn(p);
         var tags = Tags(body.Tags);
         var existing = await store.FindAsync(name, ct);
         if (existing is { Deleted: true })
@@ -36,7 +38,7 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
             {
                 row.Tags = JsonSerializer.Serialize(tags);
                 if (p.Enabled is { } enabled) row.Enabled = enabled;
-                if (p.SoftDeleteRetentionInDays is { } days) row.SoftDeleteRetentionDays = Retention(days);
+                Lifecycle(row, p);
                 if (p.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
             }, null, ct);
             return (false, ToResource(updated, null));
@@ -46,7 +48,8 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         var entity = new VaultEntity
         {
             Name = name, TenantId = tenant, Enabled = p.Enabled ?? true,
-            SoftDeleteRetentionDays = Retention(p.SoftDeleteRetentionInDays ?? 90),
+            SoftDeleteRetentionDays = Retention(p.SoftDeleteRetentionInDays ?? Recovery.DefaultRetentionDays),
+            EnablePurgeProtection = p.EnablePurgeProtection ?? false,
             HsmTokenLabel = TokenLabel(p.HsmTokenLabel), Tags = JsonSerializer.Serialize(tags),
         };
         var entries = (p.AccessPolicies ?? []).Select(w => AccessPolicyInput.ToEntity(name, tenant, null, null, w)).ToList();
@@ -65,13 +68,14 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         name = VaultNames.Require(name);
         var p = body.Properties;
         if (p?.AccessPolicies is not null || p?.TenantId is not null)
-            throw VaultException.BadParameter("PATCH changes tags, enabled, softDeleteRetentionInDays and hsmTokenLabel only.");
+            throw VaultException.BadParameter("PATCH changes tags, enabled, enablePurgeProtection and hsmTokenLabel only.");
+        if (p is not null) SoftDeleteOn(p);
         var tags = body.Tags is null ? null : Tags(body.Tags);
         var updated = await store.CommitAsync(name, row =>
         {
             if (tags is not null) row.Tags = JsonSerializer.Serialize(tags);
             if (p?.Enabled is { } enabled) row.Enabled = enabled;
-            if (p?.SoftDeleteRetentionInDays is { } days) row.SoftDeleteRetentionDays = Retention(days);
+            if (p is not null) Lifecycle(row, p);
             if (p?.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
         }, null, ct);
         return ToResource(updated, null);
@@ -92,24 +96,78 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
     }
 
     /// <summary>
-    /// Soft delete: the vault stops serving at once (every instance within the staleness bound), its policies go, and its
-    /// name stays reserved with its keys until purge, so a new vault of that name can never see the old vault's keys.
+    /// Soft delete: the vault stops serving at once (every instance within the staleness bound) and its name stays
+    /// reserved, with its keys, secrets and access policies, until it is recovered or purged (by hand, or by the vault
+    /// purge sweep once its retention has passed), so a new vault of that name can never see the old vault's objects.
     /// </summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
         name = VaultNames.Require(name);
-        var entries = await policies.ListAsync(name, ct);
-        // One transaction when it fits; otherwise the vault stops serving first (its own transaction) and its entries,
-        // which no request reads any more, go afterwards.
-        var inOne = entries.Count <= VaultStore.MaxEntriesPerChange;
         await store.CommitAsync(name, row =>
         {
             row.Deleted = true;
-            row.Enabled = false;
             row.DeletedOn = clock.GetUtcNow();
-        }, inOne ? _ => entries.Select(e => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Delete, e, Azure.ETag.All)) : null,
-            ct);
-        if (!inOne) await store.DeleteEntriesOfDeletedAsync(name, entries, ct);
+        }, null, ct);
+    }
+
+    public async Task<ListResult<DeletedVaultResource>> ListDeletedAsync(CancellationToken ct)
+    {
+        var rows = await store.ListDeletedAsync(ct);
+        return new ListResult<DeletedVaultResource>(rows.Where(r => !r.Purging).OrderBy(r => r.Name).Select(ToDeleted).ToList());
+    }
+
+    public async Task<DeletedVaultResource> GetDeletedAsync(string name, CancellationToken ct) => ToDeleted(await FindDeletedAsync(name, ct));
+
+    /// <summary>Brings a deleted vault back as it was: its objects and access policies serve again.</summary>
+    public async Task<VaultResource> RecoverAsync(string name, CancellationToken ct)
+    {
+        await FindDeletedAsync(name, ct);
+        var row = await store.CommitDeletedAsync(VaultNames.Require(name), r =>
+        {
+            r.Deleted = false;
+            r.DeletedOn = null;
+        }, ct);
+        return ToResource(row, await policies.ListAsync(row.Name, ct));
+    }
+
+    /// <summary>Purges a deleted vault now: every HSM object and every row of it (403 under purge protection).</summary>
+    public async Task PurgeAsync(string name, CancellationToken ct)
+    {
+        var row = await FindDeletedAsync(name, ct);
+        if (row.EnablePurgeProtection) throw Recovery.PurgeProtected();
+        // Not cancelled with the request: a purge that has begun runs to its end (or the vault purge sweep finishes it).
+        if (!await purge.PurgeAsync(row, CancellationToken.None)) throw DeletedNotFound(row.Name);
+    }
+
+    private async Task<VaultEntity> FindDeletedAsync(string name, CancellationToken ct)
+    {
+        name = VaultNames.Require(name);
+        return await store.FindAsync(name, ct) is { Deleted: true, Purging: false } row ? row : throw DeletedNotFound(name);
+    }
+
+    private static VaultException DeletedNotFound(string name) =>
+        VaultException.NotFound("VaultNotFound", $"The deleted vault '{name}' was not found (never deleted, recovered or purged).");
+
+    private DeletedVaultResource ToDeleted(VaultEntity row) => new(
+        $"/providers/HsmVault/deletedVaults/{row.Name}", row.Name, "Microsoft.KeyVault/deletedVaults",
+        new DeletedVaultProperties($"/providers/HsmVault/vaults/{row.Name}", row.DeletedOn, row.DeletedOn?.AddDays(row.SoftDeleteRetentionDays),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(string.IsNullOrEmpty(row.Tags) ? "{}" : row.Tags) ?? [], row.EnablePurgeProtection));
+
+    /// <summary>Soft delete is always on, as in Key Vault today.</summary>
+    private static void SoftDeleteOn(VaultPutProperties p)
+    {
+        if (p.EnableSoftDelete == false)
+            throw VaultException.BadParameter("enableSoftDelete cannot be false: soft delete is always on for every vault.");
+    }
+
+    /// <summary>On an existing vault: the retention is fixed, purge protection can be turned on but never off.</summary>
+    private static void Lifecycle(VaultEntity row, VaultPutProperties p)
+    {
+        if (p.SoftDeleteRetentionInDays is { } days && Retention(days) != row.SoftDeleteRetentionDays)
+            throw VaultException.BadParameter($"softDeleteRetentionInDays cannot change once the vault exists (it is {row.SoftDeleteRetentionDays}).");
+        if (p.EnablePurgeProtection == false && row.EnablePurgeProtection)
+            throw VaultException.BadParameter("enablePurgeProtection cannot be turned off once it is on.");
+        if (p.EnablePurgeProtection == true) row.EnablePurgeProtection = true;
     }
 
     private VaultResource ToResource(VaultEntity row, IReadOnlyList<AccessPolicyEntity>? entries) => new(
@@ -117,7 +175,7 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         JsonSerializer.Deserialize<Dictionary<string, string>>(string.IsNullOrEmpty(row.Tags) ? "{}" : row.Tags) ?? [],
         new VaultResourceProperties(row.TenantId, hosts.BaseUriOf(row.Name).ToString(), row.Enabled, row.SoftDeleteRetentionDays,
             row.HsmTokenLabel, row.Created.ToUnixTimeSeconds(), row.Updated.ToUnixTimeSeconds(),
-            entries?.Select(AccessPolicyInput.ToWire).ToList()));
+            entries?.Select(AccessPolicyInput.ToWire).ToList(), EnableSoftDelete: true, row.EnablePurgeProtection));
 
     private static Dictionary<string, string> Tags(Dictionary<string, string>? tags)
     {
@@ -129,9 +187,9 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         return tags;
     }
 
-    private static int Retention(int days) => days is >= 7 and <= 90
+    private static int Retention(int days) => days is >= Recovery.MinRetentionDays and <= Recovery.MaxRetentionDays
         ? days
-        : throw VaultException.BadParameter("softDeleteRetentionInDays must be between 7 and 90.");
+        : throw VaultException.BadParameter($"softDeleteRetentionInDays must be between {Recovery.MinRetentionDays} and {Recovery.MaxRetentionDays}.");
 
     /// <summary>One HSM token per process for now: a vault names the configured token or none (which means that one).</summary>
     private string TokenLabel(string? label)

@@ -13,6 +13,7 @@ public sealed class ObjectAttributesWire
     [JsonPropertyName("created")] public long? Created { get; set; }
     [JsonPropertyName("updated")] public long? Updated { get; set; }
     [JsonPropertyName("recoveryLevel")] public string? RecoveryLevel { get; set; }
+    [JsonPropertyName("recoverableDays")] public int? RecoverableDays { get; set; }
     /// <summary>Keys only: HSM keys are never exportable.</summary>
     [JsonPropertyName("exportable")] public bool? Exportable { get; set; }
 }
@@ -25,14 +26,15 @@ public static class ObjectAttributes
     public const int MaxTagValueLength = 256;
     private const long MaxUnixSeconds = 253402300799; // 9999-12-31T23:59:59Z
 
-    public static ObjectAttributesWire From(VersionedEntity row, bool? exportable = null) => new()
+    public static ObjectAttributesWire From(VersionedEntity row, Vault vault, bool? exportable = null) => new()
     {
         Enabled = row.Enabled,
         NotBefore = row.NotBefore?.ToUnixTimeSeconds(),
         Expires = row.Expires?.ToUnixTimeSeconds(),
         Created = row.Created.ToUnixTimeSeconds(),
         Updated = row.Updated.ToUnixTimeSeconds(),
-        RecoveryLevel = "Purgeable", // no soft delete yet
+        RecoveryLevel = Recovery.LevelOf(vault),
+        RecoverableDays = vault.SoftDeleteRetentionDays,
         Exportable = exportable,
     };
 

@@ -16,8 +16,20 @@ public sealed class SecretCipher(IHsm hsm, SecretEncryptionKeys keys, Resilience
     {
         var keyId = await keys.ForVaultAsync(vault, ct);
         var aad = SecretSealing.AdditionalData(vault, entity.Name, entity.Version);
-        var iv = resilience.Hsm(hsm.TokenId, vault).Idempotent.Execute(() => hsm.GenerateRandom(SecretSealing.IvBytes));
-        var sealedValue = resilience.Hsm(hsm.TokenId, vault).Idempotent.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
+        var hsmCalls = resilience.Hsm(hsm.TokenId, vault).Idempotent;
+        var iv = hsmCalls.Execute(() => hsm.GenerateRandom(SecretSealing.IvBytes));
+        AesGcmCiphertext sealedValue;
+        try
+        {
+            sealedValue = hsmCalls.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
+        }
+        catch (HsmException e) when (e.Kind == HsmErrorKind.NotFound)
+        {
+            // A purged vault's key was cached here and a new vault took the name: read (or make) the new vault's key.
+            keys.Forget(vault);
+            keyId = await keys.ForVaultAsync(vault, ct);
+            sealedValue = hsmCalls.Execute(() => hsm.EncryptAesGcm(keyId, iv, plaintext, aad));
+        }
         entity.Format = SecretSealing.FormatVersion;
         entity.EncryptionKeyId = keyId.Value;
         entity.Iv = iv;

@@ -36,6 +36,9 @@ public sealed class SecretEncryptionKeys(IHsm hsm, Tables tables, ResiliencePipe
         }
     }
 
+    /// <summary>Drops a vault's key from this instance's cache (the vault was purged and a new one may take its name).</summary>
+    public void Forget(string vault) => _known.TryRemove(vault, out _);
+
     private async Task<HsmKeyId?> FindAsync(string vault, CancellationToken ct)
     {
         var row = await resilience.StorageRead.ExecuteAsync(async t =>

@@ -3,23 +3,20 @@ using HsmVault.Objects;
 
 namespace HsmVault.Secrets;
 
-/// <summary>Set, read, list and update secrets. Values are sealed in the HSM before they reach Table storage.</summary>
-public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, TimeProvider clock)
+/// <summary>The secrets of a vault on the versioned-object core; a secret version is a value sealed in the HSM.</summary>
+public sealed class SecretObjects(SecretStore store, TimeProvider clock) : VersionedObjects<SecretEntity>(store, ObjectKind.Secret, clock);
+
+/// <summary>
+/// Set, read, list, update, delete, recover, purge, back up and restore secrets. Values are sealed in the HSM before they
+/// reach Table storage; everything that is not about the value is the object core's.
+/// </summary>
+public sealed class SecretLifecycle(SecretObjects objects, SecretStore store, SecretCipher cipher, BackupBlobs backups)
 {
     public async Task<SecretBundle> SetAsync(OperationContext ctx, string name, SecretSetParameters p)
     {
-        ObjectNames.Name(name);
         var plaintext = SecretLimits.Value(p.Value);
-        var now = clock.GetUtcNow();
-        var entity = new SecretEntity
-        {
-            PartitionKey = ctx.Vault.Name, Name = name, Version = ObjectNames.NewVersion(),
-            ContentType = SecretLimits.ContentType(p.ContentType),
-            Enabled = p.Attributes?.Enabled ?? true,
-            NotBefore = ObjectAttributes.Time(p.Attributes?.NotBefore, "nbf"), Expires = ObjectAttributes.Time(p.Attributes?.Expires, "exp"),
-            Created = now, Updated = now, Tags = ObjectAttributes.SerializeTags(ObjectAttributes.ValidateTags(p.Tags, "secret")),
-        };
-        ctx.AuditObjectId = $"secrets/{name}/{entity.Version}";
+        var entity = objects.NewVersion(ctx, name, p.Attributes, p.Tags);
+        entity.ContentType = SecretLimits.ContentType(p.ContentType);
         try
         {
             await cipher.SealAsync(entity, ctx.Vault.Name, plaintext, ctx.Cancellation);
@@ -28,13 +25,17 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
         {
             Array.Clear(plaintext);
         }
-        await store.AddVersionAsync(entity, CancellationToken.None);
+        await objects.AddVersionAsync(ctx, entity);
         return SecretMapper.Bundle(ctx.Vault, entity, p.Value);
     }
 
+    /// <summary>
+    /// The value of a version. The row may be up to a second old (reads on the hot path): the sealed value is still
+    /// opened, and so integrity-checked, in the HSM on every read.
+    /// </summary>
     public async Task<SecretBundle> GetAsync(OperationContext ctx, string name, string? version)
     {
-        var secret = await FindAsync(ctx, name, version, recent: true);
+        var secret = await objects.FindAsync(ctx, name, version, recent: true);
         if (!secret.Enabled)
             throw VaultException.Forbidden("SecretDisabled", "Operation get is not allowed on a disabled secret.");
         // As in Key Vault, nbf and exp do not block reads: a not-yet-valid or expired secret is still returned.
@@ -51,50 +52,80 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
 
     public async Task<SecretListResult> ListAsync(OperationContext ctx, string? name, PageRequest request)
     {
-        if (name is not null) ObjectNames.Name(name);
-        var page = await store.ListPageAsync(ctx.Vault.Name, name, request.MaxResults, request.Continuation, ctx.Cancellation)
-            ?? throw NotFound(name!, null);
-        if (name is not null) ctx.AuditObjectId = $"secrets/{name}";
-        var items = page.Values.Select(s => name is null ? SecretMapper.Item(ctx.Vault, s) : SecretMapper.VersionItem(ctx.Vault, s)).ToList();
-        var path = name is null ? "secrets" : $"secrets/{name}/versions";
-        return new SecretListResult(items, Paging.NextLink(ctx, path, request.MaxResults, page.ContinuationToken));
+        var page = await objects.ListAsync(ctx, name, request,
+            s => name is null ? SecretMapper.Item(ctx.Vault, s) : SecretMapper.VersionItem(ctx.Vault, s));
+        return new SecretListResult(page.Items, page.NextLink);
     }
 
     public async Task<SecretBundle> UpdateAsync(OperationContext ctx, string name, string? version, SecretUpdateParameters p)
     {
         var contentType = SecretLimits.ContentType(p.ContentType);
-        var tags = ObjectAttributes.ValidateTags(p.Tags, "secret");
-        var nbf = ObjectAttributes.Time(p.Attributes?.NotBefore, "nbf");
-        var exp = ObjectAttributes.Time(p.Attributes?.Expires, "exp");
-        var found = await FindAsync(ctx, name, version);
-        // Always update the version row itself (with its own ETag), never the current-version copy.
-        var secret = version is null ? await FindAsync(ctx, name, found.Version) : found;
-        if (contentType is not null) secret.ContentType = contentType;
-        if (p.Attributes?.Enabled is { } enabled) secret.Enabled = enabled;
-        if (nbf is not null) secret.NotBefore = nbf;
-        if (exp is not null) secret.Expires = exp;
-        if (tags is not null) secret.Tags = ObjectAttributes.SerializeTags(tags);
-        secret.Updated = clock.GetUtcNow();
-        await store.UpdateAsync(secret, ctx.Cancellation);
+        var secret = await objects.UpdateAsync(ctx, name, version, p.Attributes, p.Tags, s =>
+        {
+            if (contentType is not null) s.ContentType = contentType;
+        });
         return SecretMapper.Bundle(ctx.Vault, secret, value: null);
     }
 
-    /// <summary>
-    /// A secret version's row. <paramref name="recent"/> (reads of the value) accepts a row read up to a second ago:
-    /// the sealed value is still opened, and so integrity-checked, in the HSM on every read. Updates read it fresh.
-    /// </summary>
-    private async Task<SecretEntity> FindAsync(OperationContext ctx, string name, string? version, bool recent = false)
+    /// <summary>Every version with its value, sealed under the deployment's backup key (never in the clear).</summary>
+    public async Task<BackupResult> BackupAsync(OperationContext ctx, string name)
     {
-        ObjectNames.Name(name);
-        version = ObjectNames.Version(version, "secret");
-        ctx.AuditObjectId = version is null ? $"secrets/{name}" : $"secrets/{name}/{version}";
-        var secret = await (recent
-            ? store.FindRecentAsync(ctx.Vault.Name, name, version, ctx.Cancellation)
-            : store.FindAsync(ctx.Vault.Name, name, version, ctx.Cancellation)) ?? throw NotFound(name, version);
-        ctx.AuditObjectId = $"secrets/{secret.Name}/{secret.Version}";
-        return secret;
+        var current = await objects.FindAsync(ctx, name, null);
+        var versions = (await store.AllVersionsAsync(ctx.Vault.Name, current.Name, ctx.Cancellation)).Where(v => !v.Deleted).ToList();
+        var payload = new SecretBackup(current.Name, current.Version, versions.Select(v =>
+        {
+            var plaintext = cipher.Open(v, ctx.Vault.Name);
+            try
+            {
+                return new SecretBackupVersion(v.Version, v.ContentType, v.Enabled, v.NotBefore, v.Expires, v.Created, v.Updated, v.Tags,
+                    Encoding.UTF8.GetString(plaintext));
+            }
+            finally
+            {
+                Array.Clear(plaintext);
+            }
+        }).ToList());
+        return new BackupResult(backups.Seal(ObjectKind.Secret, payload));
     }
 
-    private static VaultException NotFound(string name, string? version) => VaultException.NotFound("SecretNotFound",
-        $"A secret with (name/id) {name}{(version is null ? "" : "/" + version)} was not found in this key vault.");
+    /// <summary>Restores names, versions, attributes, tags and ids; each value is sealed again under this vault's key.</summary>
+    public async Task<SecretBundle> RestoreAsync(OperationContext ctx, BackupRestoreParameters p)
+    {
+        var backup = await objects.OpenBackupAsync<SecretBackup>(ctx, backups, p.Value);
+        var name = backup.Name;
+        var rows = new List<SecretEntity>();
+        foreach (var v in backup.Versions)
+        {
+            var row = new SecretEntity
+            {
+                PartitionKey = ctx.Vault.Name, Name = name, Version = ObjectNames.Version(v.Version, "secret") ?? throw VaultException.BadParameter("A version is missing."),
+                ContentType = v.ContentType, Enabled = v.Enabled, NotBefore = v.NotBefore, Expires = v.Expires, Created = v.Created, Updated = v.Updated, Tags = v.Tags,
+            };
+            var plaintext = Encoding.UTF8.GetBytes(v.Value);
+            try
+            {
+                await cipher.SealAsync(row, ctx.Vault.Name, plaintext, ctx.Cancellation);
+            }
+            finally
+            {
+                Array.Clear(plaintext);
+            }
+            rows.Add(row);
+        }
+        var current = rows.Single(r => r.Version == backup.Current);
+        if (!await store.RestoreAsync(ctx.Vault.Name, name, rows, current, CancellationToken.None))
+            throw objects.IdOf(ctx, name).RestoreConflict();
+        ctx.AuditObjectId = ObjectId.Of(ObjectKind.Secret, ctx.Vault, current).AuditId;
+        return SecretMapper.Bundle(ctx.Vault, current, value: null);
+    }
+
 }
+
+/// <summary>The sealed payload of a secret backup.</summary>
+public sealed record SecretBackup(string Name, string Current, List<SecretBackupVersion> Versions) : IObjectBackup
+{
+    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v.Version);
+}
+
+public sealed record SecretBackupVersion(string Version, string? ContentType, bool Enabled, DateTimeOffset? NotBefore, DateTimeOffset? Expires,
+    DateTimeOffset Created, DateTimeOffset Updated, string? Tags, string Value);

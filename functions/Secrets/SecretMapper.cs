@@ -1,24 +1,30 @@
 using HsmVault.Objects;
-using HsmVault.Vaults;
 
 namespace HsmVault.Secrets;
 
-/// <summary>Maps stored secret rows to Key Vault wire shapes; ids are built from the vault's base URI.</summary>
+/// <summary>Maps stored secret rows to Key Vault wire shapes; ids come from <see cref="ObjectId"/>.</summary>
 public static class SecretMapper
 {
-    public static string IdOf(Vault vault, SecretEntity secret) => $"{vault.BaseUri}secrets/{secret.Name}/{secret.Version}";
+    private static ObjectId IdOf(Vault vault, SecretEntity secret) => ObjectId.Of(ObjectKind.Secret, vault, secret);
 
-    /// <summary>value is null for responses that must not carry it (update).</summary>
+    /// <summary>value is null for responses that must not carry it (update, recover).</summary>
     public static SecretBundle Bundle(Vault vault, SecretEntity secret, string? value) =>
-        new(value, IdOf(vault, secret), secret.ContentType, Attributes(secret), Tags(secret));
+        new(value, IdOf(vault, secret).Uri, secret.ContentType, Attributes(vault, secret), ObjectAttributes.Tags(secret));
 
     public static SecretItem Item(Vault vault, SecretEntity secret) =>
-        new($"{vault.BaseUri}secrets/{secret.Name}", Attributes(secret), Tags(secret), secret.ContentType);
+        new((IdOf(vault, secret) with { Version = null }).Uri, Attributes(vault, secret), ObjectAttributes.Tags(secret), secret.ContentType);
 
     public static SecretItem VersionItem(Vault vault, SecretEntity secret) =>
-        new(IdOf(vault, secret), Attributes(secret), Tags(secret), secret.ContentType);
+        new(IdOf(vault, secret).Uri, Attributes(vault, secret), ObjectAttributes.Tags(secret), secret.ContentType);
 
-    public static ObjectAttributesWire Attributes(SecretEntity secret) => ObjectAttributes.From(secret);
+    /// <summary>A deleted secret: never its value.</summary>
+    public static DeletedSecretBundle Deleted(Vault vault, SecretEntity secret) =>
+        new(IdOf(vault, secret).Uri, secret.ContentType, Attributes(vault, secret), ObjectAttributes.Tags(secret),
+            IdOf(vault, secret).RecoveryId, secret.ScheduledPurge?.ToUnixTimeSeconds(), secret.DeletedOn?.ToUnixTimeSeconds());
 
-    public static IReadOnlyDictionary<string, string>? Tags(SecretEntity secret) => ObjectAttributes.Tags(secret);
+    public static DeletedSecretItem DeletedItem(Vault vault, SecretEntity secret) =>
+        new((IdOf(vault, secret) with { Version = null }).Uri, Attributes(vault, secret), ObjectAttributes.Tags(secret), secret.ContentType,
+            IdOf(vault, secret).RecoveryId, secret.ScheduledPurge?.ToUnixTimeSeconds(), secret.DeletedOn?.ToUnixTimeSeconds());
+
+    public static ObjectAttributesWire Attributes(Vault vault, SecretEntity secret) => ObjectAttributes.From(secret, vault);
 }

@@ -38,3 +38,23 @@ public sealed class SecretUpdateParameters
     [JsonPropertyName("attributes")] public ObjectAttributesWire? Attributes { get; set; }
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }
 }
+
+/// <summary>A deleted secret (delete, get deleted): never the value.</summary>
+public sealed record DeletedSecretBundle(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("contentType")] string? ContentType,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
+    [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags,
+    [property: JsonPropertyName("recoveryId")] string RecoveryId,
+    [property: JsonPropertyName("scheduledPurgeDate")] long? ScheduledPurgeDate,
+    [property: JsonPropertyName("deletedDate")] long? DeletedDate);
+
+public sealed record DeletedSecretItem(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("attributes")] ObjectAttributesWire Attributes,
+    [property: JsonPropertyName("tags")] IReadOnlyDictionary<string, string>? Tags,
+    [property: JsonPropertyName("contentType")] string? ContentType,
+    [property: JsonPropertyName("recoveryId")] string RecoveryId,
+    [property: JsonPropertyName("scheduledPurgeDate")] long? ScheduledPurgeDate,
+    [property: JsonPropertyName("deletedDate")] long? DeletedDate);
+

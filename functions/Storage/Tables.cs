@@ -29,6 +29,7 @@ public sealed class Tables
         Audit = service.GetTableClient(o.TablePrefix + "audit");
         Secrets = service.GetTableClient(o.TablePrefix + "secrets");
         VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
+        Sweeps = service.GetTableClient(o.TablePrefix + "sweeps");
     }
 
     private static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
@@ -43,10 +44,12 @@ public sealed class Tables
     public TableClient Secrets { get; }
     /// <summary>Each vault's own HSM keys (e.g. its secret-encryption key), one row per vault and purpose.</summary>
     public TableClient VaultKeys { get; }
+    /// <summary>One lease row per timer sweep (which instance runs it, when it last ran).</summary>
+    public TableClient Sweeps { get; }
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Keys, Audit, Secrets, VaultKeys })
+        foreach (var table in new[] { Vaults, Keys, Audit, Secrets, VaultKeys, Sweeps })
             await table.CreateIfNotExistsAsync(ct);
     }
 }

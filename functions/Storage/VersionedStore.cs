@@ -9,7 +9,7 @@ namespace HsmVault.Storage;
 /// Versioned objects (keys, secrets) in Table storage: find, add a version and make it current, update, list.
 /// ETag concurrency wherever two instances could race; within one instance new versions of a name take turns.
 /// </summary>
-public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines resilience, string kind)
+public abstract partial class VersionedStore<T>(TableClient table, ResiliencePipelines resilience, string kind)
     where T : VersionedEntity, new()
 {
     private const int MaxAddAttempts = 20;
@@ -28,7 +28,8 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         var rowKey = string.IsNullOrEmpty(version) ? VersionedEntity.CurrentRowKey(name) : VersionedEntity.VersionRowKey(name, version);
         var row = await resilience.StorageRead.ExecuteAsync(async t =>
             await table.GetEntityIfExistsAsync<T>(vault, rowKey, cancellationToken: t), ct);
-        return row.HasValue ? row.Value : null;
+        // A version of a soft-deleted object is not found until the object is recovered.
+        return row.HasValue && !row.Value!.Deleted ? row.Value : null;
     }
 
     /// <summary>
@@ -81,6 +82,9 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         for (var attempt = 1; ; attempt++)
         {
             var current = await FindAsync(version.PartitionKey, version.Name, null, ct);
+            // A soft-deleted name stays reserved until it is recovered or purged.
+            if (current is null && await FindDeletedAsync(version.PartitionKey, version.Name, ct) is not null)
+                throw new ObjectIsDeletedException();
             var header = version.CopyAs<T>(VersionedEntity.CurrentRowKey(version.Name));
             if (current is not null) header.Name = current.Name; // the name keeps the casing it was created with
             var actions = new List<TableTransactionAction>
@@ -96,9 +100,9 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
                 Forget(version);
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412)
             {
-                // Another instance made a version current meanwhile: back off with jitter and try again on the new ETag.
+                // Another instance made a version current (or deleted the object) meanwhile: back off with jitter and try again on the new ETag.
                 if (attempt == MaxAddAttempts)
                     throw new ConcurrentChangeException($"Too many concurrent new versions of this {kind}; retry the request.");
                 await Task.Delay(Random.Shared.Next(5, 25) * Math.Min(attempt, 8), ct);

@@ -22,6 +22,10 @@ public sealed class VaultEntity : ITableEntity
     public bool Deleted { get; set; }
     public DateTimeOffset? DeletedOn { get; set; }
     public int SoftDeleteRetentionDays { get; set; } = 90;
+    /// <summary>ARM's enablePurgeProtection: once on, never off; a purge before the retention has passed is refused.</summary>
+    public bool EnablePurgeProtection { get; set; }
+    /// <summary>A purge of this deleted vault has begun; the vault purge sweep finishes it.</summary>
+    public bool Purging { get; set; }
     public string HsmTokenLabel { get; set; } = "";
     /// <summary>Tags as a JSON object of strings.</summary>
     public string Tags { get; set; } = "{}";

@@ -16,7 +16,7 @@ namespace HsmVault.Vaults;
 /// </summary>
 public sealed class VaultStateWatcher(
     Tables tables, VaultHosts hosts, IOptions<VaultOptions> options, TimeProvider clock, ILogger<VaultStateWatcher> logger)
-    : BackgroundService, ITrustedTenants
+    : BackgroundService, ITrustedTenants, ILiveVaults
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
     private readonly VaultOptions _options = options.Value;
@@ -94,7 +94,8 @@ public sealed class VaultStateWatcher(
             using var timeout = new CancellationTokenSource(QueryTimeout);
             var vaults = new Dictionary<string, Vault>(StringComparer.OrdinalIgnoreCase);
             var query = tables.Vaults.QueryAsync<VaultEntity>($"RowKey eq '{VaultEntity.Row}'",
-                select: [nameof(VaultEntity.PartitionKey), nameof(VaultEntity.Name), nameof(VaultEntity.TenantId), nameof(VaultEntity.Enabled), nameof(VaultEntity.Deleted), nameof(VaultEntity.PolicyStamp)],
+                select: [nameof(VaultEntity.PartitionKey), nameof(VaultEntity.Name), nameof(VaultEntity.TenantId), nameof(VaultEntity.Enabled), nameof(VaultEntity.Deleted), nameof(VaultEntity.PolicyStamp),
+                    nameof(VaultEntity.SoftDeleteRetentionDays), nameof(VaultEntity.EnablePurgeProtection)],
                 cancellationToken: timeout.Token);
             await foreach (var row in query)
                 if (ToVault(row) is { } v) vaults[row.PartitionKey] = v;
@@ -119,5 +120,9 @@ public sealed class VaultStateWatcher(
 
     private Vault? ToVault(VaultEntity row) => row.Deleted
         ? null
-        : new Vault(row.PartitionKey, row.TenantId, row.Enabled, hosts.BaseUriOf(row.PartitionKey), row.PolicyStamp);
+        : new Vault(row.PartitionKey, row.TenantId, row.Enabled, hosts.BaseUriOf(row.PartitionKey), row.PolicyStamp,
+            row.SoftDeleteRetentionDays, row.EnablePurgeProtection);
+
+    /// <summary>A live vault as of the current snapshot (for sweeps, which no request started).</summary>
+    public Vault? Find(string name) => Current.Vaults.TryGetValue(name, out var vault) ? vault : null;
 }

@@ -35,6 +35,34 @@ public sealed class VaultStore(Tables tables, ResiliencePipelines resilience, Va
             return list;
         }, ct).AsTask();
 
+    public Task<List<VaultEntity>> ListDeletedAsync(CancellationToken ct) =>
+        resilience.StorageRead.ExecuteAsync(async t =>
+        {
+            var list = new List<VaultEntity>();
+            await foreach (var row in tables.Vaults.QueryAsync<VaultEntity>($"RowKey eq '{VaultEntity.Row}' and Deleted eq true", cancellationToken: t))
+                list.Add(row);
+            return list;
+        }, ct).AsTask();
+
+    /// <summary>Changes a deleted (not purging) vault's row with its ETag and publishes it (recover).</summary>
+    public async Task<VaultEntity> CommitDeletedAsync(string name, Action<VaultEntity> change, CancellationToken ct)
+    {
+        var row = await FindAsync(name, ct) is { Deleted: true, Purging: false } found ? found : throw NotFound(name);
+        change(row);
+        row.PolicyStamp = NewStamp();
+        row.Updated = clock.GetUtcNow();
+        try
+        {
+            await resilience.StorageWrite.ExecuteAsync(async t => await tables.Vaults.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, t), ct);
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+        {
+            throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"Vault '{name}' was changed by another request; retry.");
+        }
+        watcher.Publish(row);
+        return row;
+    }
+
     /// <summary>Creates the vault with its first policy entries; false if the name exists (live or deleted).</summary>
     public async Task<(bool Created, VaultEntity Row)> CreateAsync(VaultEntity row, IEnumerable<ITableEntity> policies, CancellationToken ct)
     {

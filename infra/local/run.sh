@@ -19,6 +19,10 @@ label="$(setting HsmVault__Hsm__TokenLabel)"; label="${label:-hsmvault-dev}"
 pin="$(setting HsmVault__Hsm__UserPin)"
 [ -n "$pin" ] || { echo "run: ERROR: HsmVault__Hsm__UserPin is empty in local.settings.json" >&2; exit 1; }
 
+# Not `dotnet run`: for a Functions project it launches Azure Functions Core Tools, which cannot be installed here.
+# Built first: init-token.sh runs the backup key ceremony with it.
+echo "run: building the Function App (Release)" >&2
+dotnet build functions -c Release -nologo -v quiet -clp:ErrorsOnly
 mkdir -p .local
 SOFTHSM2_CONF="$(bash "$here/init-token.sh" "$repo/.local/softhsm" "$label" "$pin")"
 export SOFTHSM2_CONF
@@ -38,9 +42,6 @@ else
   started_azurite=1
 fi
 
-# Not `dotnet run`: for a Functions project it launches Azure Functions Core Tools, which cannot be installed here.
-echo "run: building the Function App (Release)" >&2
-dotnet build functions -c Release -nologo -v quiet -clp:ErrorsOnly
 echo "run: SOFTHSM2_CONF=$SOFTHSM2_CONF; starting the standalone host" >&2
 # In the background and waited for, so that a TERM to this script also stops the host (and Azurite).
 dotnet functions/bin/Release/net10.0/HsmVault.Functions.dll &

@@ -81,6 +81,8 @@ log="$dir/host.log"
   export HsmVault__Throttling__Vaults__throttledcaller__CallerRequestsPerSecond=5
   export HsmVault__Throttling__Vaults__throttledvault__VaultRequestsPerSecond=5
   if [ -n "$primary" ]; then export HsmVault__Auth__Authority="$HSMVAULT_TEST_URL"; fi
+  # The scheduled purge runs every 3 s here (every 5 minutes by default), so a test can watch both instances' timers.
+  export HsmVault__Timers__Schedules__ScheduledPurge='*/3 * * * * *'
   export HsmVault__Seed__Vaults__0__Name=default
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId="$admin_oid"
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys=all

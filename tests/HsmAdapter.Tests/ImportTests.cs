@@ -15,7 +15,7 @@ public class ImportTests(SoftHsmFixture hsm)
         var id = _t.ImportRsa(Outside.Material(p), SoftHsmFixture.All, "imported-rsa");
         var a = _t.GetKeyAttributes(id);
         Assert.True(a.Token && a.Private && a.Sensitive);
-        Assert.False(a.Extractable);
+        Assert.True(a.Extractable && a.WrapWithTrusted);
         var pub = _t.GetRsaPublicKey(id);
         Assert.Equal(p.Modulus, pub.Modulus);
         var digest = SHA384.HashData("imported"u8);
@@ -36,7 +36,7 @@ public class ImportTests(SoftHsmFixture hsm)
         var id = _t.ImportEc(new EcPrivateKeyMaterial(curve, p.D!, p.Q.X!, p.Q.Y!), HsmKeyUsage.Sign | HsmKeyUsage.Verify, "imported-ec");
         var a = _t.GetKeyAttributes(id);
         Assert.True(a.Sensitive);
-        Assert.False(a.Extractable);
+        Assert.True(a.Extractable && a.WrapWithTrusted);
         var pub = _t.GetEcPublicKey(id);
         Assert.Equal(p.Q.X, pub.X);
         Assert.Equal(p.Q.Y, pub.Y);
@@ -51,7 +51,7 @@ public class ImportTests(SoftHsmFixture hsm)
         var id = _t.ImportAes(RandomNumberGenerator.GetBytes(24), HsmKeyUsage.Encrypt | HsmKeyUsage.Decrypt, "imported-aes");
         var a = _t.GetKeyAttributes(id);
         Assert.True(a.Token && a.Private && a.Sensitive);
-        Assert.False(a.Extractable);
+        Assert.True(a.Extractable && a.WrapWithTrusted);
         _t.DestroyKey(id);
     }
 

@@ -8,7 +8,7 @@ public class KeyGenerationTests(SoftHsmFixture hsm)
     private readonly HsmToken _t = hsm.Token;
 
     [Fact]
-    public void Rsa_key_is_sensitive_non_extractable_token_object()
+    public void Rsa_key_is_sensitive_token_object_wrappable_only_by_a_trusted_key()
     {
         var id = hsm.Rsa;
         Assert.Matches("^[0-9a-f]{32}$", id.Value);
@@ -86,9 +86,10 @@ public class KeyGenerationTests(SoftHsmFixture hsm)
         Assert.True(a.Token);
         Assert.True(a.Private);
         Assert.True(a.Sensitive);
-        Assert.False(a.Extractable);
         Assert.True(a.AlwaysSensitive);
-        Assert.True(a.NeverExtractable);
+        // Extractable only under a trusted key: the backup key is the one key that may wrap it (BackupTests).
+        Assert.True(a.Extractable);
+        Assert.True(a.WrapWithTrusted);
     }
 
     /// <summary>Goes around the adapter to Pkcs11Interop: the token itself must refuse to reveal the secret.</summary>

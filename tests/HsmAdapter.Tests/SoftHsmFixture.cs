@@ -16,7 +16,10 @@ public sealed class SoftHsmFixture : IDisposable
     public string Label { get; }
     public string Pin { get; }
     public string SpareLabel { get; }
+    public string ForeignLabel { get; }
     public HsmToken Token { get; }
+    /// <summary>What the backup key ceremony did on the fresh token.</summary>
+    public IReadOnlyList<string> CeremonyLog { get; }
 
     private readonly Lazy<HsmKeyId> _rsa, _aes;
     private readonly Dictionary<HsmCurve, HsmKeyId> _ec = new();
@@ -56,6 +59,12 @@ public sealed class SoftHsmFixture : IDisposable
         // observed on a token that is not logged in yet.
         SpareLabel = Label + "-spare";
         RunUtil("--init-token", "--free", "--label", SpareLabel, "--pin", Pin, "--so-pin", soPin);
+        // The backup key ceremony needs the token with no login yet: before Open.
+        CeremonyLog = BackupKeyCeremony.Run(Options(), soPin);
+        // Another deployment's token, with backup keys of its own.
+        ForeignLabel = Label + "-foreign";
+        RunUtil("--init-token", "--free", "--label", ForeignLabel, "--pin", Pin, "--so-pin", soPin);
+        BackupKeyCeremony.Run(Options(label: ForeignLabel), soPin);
         Token = HsmToken.Open(new HsmOptions { LibraryPath = LibraryPath, TokenLabel = Label, UserPin = Pin, MaxIdleSessions = 8 });
         _rsa = new(() => Token.GenerateRsa(2048, All, "test-rsa"));
         _aes = new(() => Token.GenerateAes(256, All, "test-aes"));
@@ -84,7 +93,7 @@ public sealed class SoftHsmFixture : IDisposable
     public void Dispose()
     {
         Token.Dispose();
-        foreach (var label in new[] { Label, SpareLabel })
+        foreach (var label in new[] { Label, SpareLabel, ForeignLabel })
         {
             try { RunUtil("--delete-token", "--token", label); }
             catch (InvalidOperationException) { }

@@ -43,6 +43,30 @@ public sealed class ManagementFunctions(ManagementPipeline pipeline, VaultManage
             return new VaultResult(HttpStatusCode.OK, null);
         });
 
+    [Function("ListDeletedVaults")]
+    public Task<IActionResult> ListDeleted(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "management/deletedVaults")] HttpRequest req) =>
+        pipeline.RunAsync(req, "DeletedVaultList", null, async ctx => VaultResult.Ok(await vaults.ListDeletedAsync(ctx.Cancellation)));
+
+    [Function("GetDeletedVault")]
+    public Task<IActionResult> GetDeleted(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "management/deletedVaults/{vaultName}")] HttpRequest req, string vaultName) =>
+        pipeline.RunAsync(req, "DeletedVaultGet", vaultName, async ctx => VaultResult.Ok(await vaults.GetDeletedAsync(vaultName, ctx.Cancellation)));
+
+    [Function("RecoverDeletedVault")]
+    public Task<IActionResult> Recover(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "management/deletedVaults/{vaultName}/recover")] HttpRequest req, string vaultName) =>
+        pipeline.RunAsync(req, "VaultRecover", vaultName, async ctx => VaultResult.Ok(await vaults.RecoverAsync(vaultName, ctx.Cancellation)));
+
+    [Function("PurgeDeletedVault")]
+    public Task<IActionResult> Purge(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "management/deletedVaults/{vaultName}/purge")] HttpRequest req, string vaultName) =>
+        pipeline.RunAsync(req, "VaultPurge", vaultName, async ctx =>
+        {
+            await vaults.PurgeAsync(vaultName, ctx.Cancellation);
+            return new VaultResult(HttpStatusCode.OK, null);
+        });
+
     [Function("ListAccessPolicies")]
     public Task<IActionResult> ListPolicies(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "management/vaults/{vaultName}/accessPolicies")] HttpRequest req, string vaultName) =>

@@ -26,7 +26,8 @@ public sealed class SecretClientCompatibilityTests
         Assert.Equal("tests", latest.Properties.Tags["app"]);
         Assert.True(latest.Properties.Enabled);
         Assert.NotNull(latest.Properties.CreatedOn);
-        Assert.Equal("Purgeable", latest.Properties.RecoveryLevel);
+        Assert.Equal("Recoverable+Purgeable", latest.Properties.RecoveryLevel);
+        Assert.Equal(90, latest.Properties.RecoverableDays);
 
         KeyVaultSecret byVersion = await _client.GetSecretAsync(name, set.Properties.Version);
         Assert.Equal("s3cr3t value", byVersion.Value);

@@ -42,7 +42,7 @@ public sealed class SecretEncryptionKeyRaceTests
             var winner = Assert.Single(ids.Distinct());
             Assert.Contains(winner, generated);
             var attributes = token.GetKeyAttributes(winner);
-            Assert.True(attributes.Token && attributes.Sensitive && !attributes.Extractable && attributes.NeverExtractable);
+            Assert.True(attributes.Token && attributes.Sensitive && attributes.AlwaysSensitive && attributes.WrapWithTrusted);
             foreach (var loser in generated.Where(g => g != winner))
             {
                 losers++;

@@ -16,7 +16,7 @@ public sealed class AuditLogTests(StorageFixture storage) : IClassFixture<Storag
             i % 2 == 0 ? "KeySign" : "KeyGet", $"keys/k{i}/{i:x32}", i % 2 == 0 ? "RS256" : null, i % 5 == 0 ? 403 : 200,
             i % 5 == 0 ? "AccessDenied" : "Success", 1.5 + i, $"corr-{i}")).ToList();
 
-        var log = new AuditLog(storage.Tables, NullLogger<AuditLog>.Instance);
+        var log = new AuditLog(storage.Tables, TimeProvider.System, NullLogger<AuditLog>.Instance);
         await log.StartAsync(CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {

@@ -46,7 +46,8 @@ describe('secrets (@azure/keyvault-secrets)', () => {
       const r = await adminRequest('GET', `${path}?api-version=${API_VERSION}`);
       assert.equal(r.status, 200, show(r));
       assert.deepEqual(Object.keys(r.json).sort(), ['attributes', 'id', 'value']);
-      assert.equal(r.json.attributes.recoveryLevel, 'Purgeable');
+      assert.equal(r.json.attributes.recoveryLevel, 'Recoverable+Purgeable');
+    assert.equal(r.json.attributes.recoverableDays, 90);
       assert.equal(typeof r.json.attributes.created, 'number');
     }
   });

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using HsmVault.Hsm;
+using HsmVault.Resilience;
+
+namespace HsmVault.Objects;
+
+/// <summary>What every kind's backup payload says about the object: its name, its current version and every version.</summary>
+public interface IObjectBackup
+{
+    string Name { get; }
+    string Current { get; }
+    IEnumerable<string> VersionIds { get; }
+}
+
+/// <summary>
+/// The opaque, authenticated backup blob of a key or a secret: its payload (rows, wrapped key material, a secret's
+/// value) is sealed with AES-GCM inside the HSM under the deployment's backup sealing key, with the object kind in the
+/// additional data. Blob = "HVB1" ‖ IV (12) ‖ tag (16) ‖ ciphertext. Anything else, or a blob of another deployment's
+/// backup key, is refused with 400 BadParameter.
+/// </summary>
+public sealed class BackupBlobs(IHsm hsm, ResiliencePipelines resilience)
+{
+    private static readonly byte[] Magic = "HVB1"u8.ToArray();
+    private const int IvBytes = 12, TagBytes = 16;
+    /// <summary>Key Vault's limit on backup blobs is not documented; this keeps a restore body well inside the request limit.</summary>
+    public const int MaxPayloadBytes = 160 * 1024;
+
+    public HsmBackupKeys Keys => hsm.BackupKeys ?? throw VaultException.BadParameter(
+        "Backups are not available: this deployment's HSM token has no trusted backup key yet (see the README's backup key ceremony).");
+
+    public string Seal<T>(ObjectKind kind, T payload)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(payload);
+        try
+        {
+            if (json.Length > MaxPayloadBytes)
+                throw VaultException.BadParameter($"The {kind.Noun} is too large to back up ({json.Length} bytes of metadata and versions).");
+            var keys = Keys;
+            var iv = resilience.HsmIdempotent.Execute(() => hsm.GenerateRandom(IvBytes));
+            var sealedPayload = resilience.HsmIdempotent.Execute(() => hsm.EncryptAesGcm(keys.SealKey, iv, json, Aad(kind)));
+            return WireBytes.Encode([.. Magic, .. iv, .. sealedPayload.Tag, .. sealedPayload.Ciphertext]);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+    }
+
+    public T Open<T>(ObjectKind kind, string? value)
+    {
+        var blob = WireBytes.Decode(value ?? throw VaultException.BadParameter("Property 'value' (the backup blob) is required."), "value");
+        if (blob.Length < Magic.Length + IvBytes + TagBytes + 2 || !blob.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw Refused(kind);
+        var keys = Keys;
+        byte[] json;
+        try
+        {
+            json = resilience.HsmIdempotent.Execute(() => hsm.DecryptAesGcm(keys.SealKey,
+                blob[Magic.Length..(Magic.Length + IvBytes)], blob[(Magic.Length + IvBytes + TagBytes)..],
+                blob[(Magic.Length + IvBytes)..(Magic.Length + IvBytes + TagBytes)], Aad(kind)));
+        }
+        catch (HsmException e) when (e.Kind == HsmErrorKind.InvalidInput)
+        {
+            throw Refused(kind);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json) ?? throw Refused(kind);
+        }
+        catch (JsonException)
+        {
+            throw Refused(kind);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(json);
+        }
+    }
+
+    private static byte[] Aad(ObjectKind kind) => Encoding.UTF8.GetBytes($"hsmvault-backup/1/{kind.Collection}");
+
+    private static VaultException Refused(ObjectKind kind) => VaultException.BadParameter(
+        $"The {kind.Noun} backup blob is malformed, truncated or altered, or was made with another deployment's backup key.");
+}
