@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace HsmVault.Keys;
 
 /// <summary>Create, import, read, list and update keys: HSM objects plus their metadata rows, never one without the other.</summary>
-public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, ResiliencePipelines resilience, TimeProvider clock, ILogger<KeyLifecycle> logger)
+public sealed partial class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, ResiliencePipelines resilience, TimeProvider clock, ILogger<KeyLifecycle> logger)
 {
     public const int DefaultPageSize = 25;
 
@@ -14,6 +14,8 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     {
         var family = KeyTypes.FamilyOf(p.Kty);
         var ops = KeyTypes.ValidateOps(p.KeyOps, family);
+        if (ops.Contains("import") && p.Kty != "RSA-HSM")
+            throw VaultException.BadParameter("A key exchange key (key_ops import) must have kty RSA-HSM.");
         var usage = KeyTypes.UsageOf(ops);
         var entity = NewVersion(ctx, name, p.Kty!, ops, p.Attributes, p.Tags);
         var label = $"{ctx.Vault.Name}/{name}/{entity.Version}";
@@ -49,8 +51,10 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     public async Task<KeyBundle> ImportAsync(RequestContext ctx, string name, KeyImportParameters p)
     {
         var jwk = p.Key ?? throw VaultException.BadParameter("Property 'key' is required.");
+        if (jwk.KeyHsm is not null) return await ImportTransferAsync(ctx, name, p, jwk);
         var family = KeyTypes.FamilyOf(jwk.Kty);
         var ops = KeyTypes.ValidateOps(jwk.KeyOps, family);
+        if (ops.Contains("import")) throw VaultException.BadParameter("A key exchange key (key_ops import) must be created in the vault, not imported.");
         var usage = KeyTypes.UsageOf(ops);
         var kty = p.Hsm == true && !jwk.Kty!.EndsWith("-HSM") ? jwk.Kty + "-HSM" : jwk.Kty!;
         var entity = NewVersion(ctx, name, kty, ops, p.Attributes, p.Tags);

@@ -29,5 +29,9 @@ public static partial class KeyNames
         return version.ToLowerInvariant();
     }
 
+    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    public static bool IsValidVersion(string? version) => version is not null && VersionPattern().IsMatch(version);
+
     public static string NewVersion() => Guid.NewGuid().ToString("N");
 }

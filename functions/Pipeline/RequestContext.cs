@@ -16,6 +16,8 @@ public sealed class RequestContext(HttpRequest request, Vault vault, CallerIdent
     /// <summary>Object the operation touched (e.g. keys/name/version), recorded in the audit log.</summary>
     public string? AuditObjectId { get; set; }
     public string? AuditAlgorithm { get; set; }
+    /// <summary>The key exchange key a BYOK import used (keys/name/version), recorded in the audit log.</summary>
+    public string? AuditKeyEncryptionKey { get; set; }
 
     /// <summary>Reads and parses the JSON body, refusing oversized, empty or malformed bodies with 4xx errors.</summary>
     public Task<T> ReadJsonAsync<T>() where T : class => JsonBody.ReadAsync<T>(Request, maxBodyBytes);

@@ -74,7 +74,7 @@ public sealed class VaultRequestPipeline(
                 clock.GetUtcNow(), vault.Name, caller?.ObjectId, caller?.AppId, caller?.TenantId,
                 request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation.Name,
                 context?.AuditObjectId, context?.AuditAlgorithm, (int)result.Status, ResultOf(result),
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId));
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId, context?.AuditKeyEncryptionKey));
         return result;
     }
 
