@@ -37,7 +37,7 @@ public sealed partial class HsmToken
             try
             {
                 using (var oaep = OaepMechanism(import.OaepHash))
-                    ephemeral = BadBlob(() => s.UnwrapKey(oaep.Value, kek.Handle, ct[..k], Templates.EphemeralUnwrapKey()),
+                    ephemeral = BadBlob(() => s.UnwrapKey(oaep.Value, kek.Handle, ct[..k], Templates.EphemeralAes(customerSide: false)),
                         "The ephemeral AES key could not be unwrapped with the KEK: the blob was made for another key, or its RSA-OAEP part was altered");
                 using var kwp = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
                 var target = BadBlob(() => s.UnwrapKey(kwp, ephemeral, ct[k..], TransferTemplate(import, ckaId)),
@@ -83,7 +83,7 @@ public sealed partial class HsmToken
             try
             {
                 using var gen = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
-                ephemeral = s.GenerateKey(gen, Templates.EphemeralWrapKey());
+                ephemeral = s.GenerateKey(gen, Templates.EphemeralAes(customerSide: true));
                 using var oaep = OaepMechanism(oaepHash);
                 var wrappedAes = s.WrapKey(oaep.Value, pub, ephemeral);
                 using var kwp = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);

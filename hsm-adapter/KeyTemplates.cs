@@ -92,33 +92,28 @@ internal sealed class KeyTemplates(IObjectAttributeFactory f)
         f.Create(CKA.CKA_EXTRACTABLE, true),
     ];
 
-    /// <summary>BYOK: the ephemeral AES key unwrapped with the KEK. Session-only, sensitive, can only unwrap.</summary>
-    public List<IObjectAttribute> EphemeralUnwrapKey() =>
-    [
-        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-        f.Create(CKA.CKA_TOKEN, false),
-        f.Create(CKA.CKA_PRIVATE, true),
-        f.Create(CKA.CKA_SENSITIVE, true),
-        f.Create(CKA.CKA_EXTRACTABLE, false),
-        f.Create(CKA.CKA_UNWRAP, true),
-        f.Create(CKA.CKA_WRAP, false),
-        f.Create(CKA.CKA_ENCRYPT, false),
-        f.Create(CKA.CKA_DECRYPT, false),
-    ];
-
-    /// <summary>BYOK, customer side: the ephemeral AES-256 key, session-only, extractable only to be wrapped by the KEK.</summary>
-    public List<IObjectAttribute> EphemeralWrapKey() =>
-    [
-        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-        f.Create(CKA.CKA_TOKEN, false),
-        f.Create(CKA.CKA_PRIVATE, true),
-        f.Create(CKA.CKA_SENSITIVE, true),
-        f.Create(CKA.CKA_EXTRACTABLE, true),
-        f.Create(CKA.CKA_WRAP, true),
-        f.Create(CKA.CKA_VALUE_LEN, 32UL),
-    ];
+    /// <summary>
+    /// BYOK's ephemeral AES key, session-only and sensitive. In the vault it is unwrapped with the KEK and can only unwrap;
+    /// on the customer's token it is generated (256 bits) to wrap the target, extractable only so the KEK can wrap it.
+    /// </summary>
+    public List<IObjectAttribute> EphemeralAes(bool customerSide)
+    {
+        List<IObjectAttribute> t =
+        [
+            f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+            f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+            f.Create(CKA.CKA_TOKEN, false),
+            f.Create(CKA.CKA_PRIVATE, true),
+            f.Create(CKA.CKA_SENSITIVE, true),
+            f.Create(CKA.CKA_EXTRACTABLE, customerSide),
+            f.Create(CKA.CKA_WRAP, customerSide),
+            f.Create(CKA.CKA_UNWRAP, !customerSide),
+            f.Create(CKA.CKA_ENCRYPT, false),
+            f.Create(CKA.CKA_DECRYPT, false),
+        ];
+        if (customerSide) t.Add(f.Create(CKA.CKA_VALUE_LEN, 32UL));
+        return t;
+    }
 
     /// <summary>BYOK, customer side: the vault's KEK public key as a session object that can only wrap.</summary>
     public List<IObjectAttribute> SessionRsaWrapKey(byte[] n, byte[] e) =>
