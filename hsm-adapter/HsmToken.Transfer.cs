@@ -64,7 +64,7 @@ public sealed partial class HsmToken
     /// On the customer's token: wraps the key labelled <paramref name="keyLabel"/> for transfer to a vault whose KEK is
     /// <paramref name="kek"/>. The target must be CKA_EXTRACTABLE; the ephemeral AES key lives only as a session object.
     /// </summary>
-    public (byte[] Ciphertext, HsmImportedKey Key) WrapForTransfer(RsaPublicKey kek, HsmHash oaepHash, string keyLabel)
+    public (byte[] Ciphertext, HsmTransferTarget Target, HsmImportedKey Key) WrapForTransfer(RsaPublicKey kek, HsmHash oaepHash, string keyLabel)
     {
         ArgumentNullException.ThrowIfNull(kek);
         if (!Capabilities.RsaOaep(oaepHash))
@@ -77,7 +77,7 @@ public sealed partial class HsmToken
                     ? $"No private or secret key labelled '{keyLabel}' on this token"
                     : $"{found.Count} keys are labelled '{keyLabel}' on this token; labels must be unique");
             var target = found[0];
-            var info = Describe(s, target);
+            var (kind, info) = Describe(s, target);
             var pub = s.CreateObject(Templates.SessionRsaWrapKey(kek.Modulus, kek.Exponent));
             IObjectHandle? ephemeral = null;
             try
@@ -88,7 +88,7 @@ public sealed partial class HsmToken
                 var wrappedAes = s.WrapKey(oaep.Value, pub, ephemeral);
                 using var kwp = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
                 var wrappedKey = s.WrapKey(kwp, ephemeral, target);
-                return ((byte[])[.. wrappedAes, .. wrappedKey], info);
+                return ((byte[])[.. wrappedAes, .. wrappedKey], kind, info);
             }
             finally
             {
@@ -98,19 +98,20 @@ public sealed partial class HsmToken
         });
     }
 
-    private HsmImportedKey Describe(ISession s, IObjectHandle h)
+    private (HsmTransferTarget, HsmImportedKey) Describe(ISession s, IObjectHandle h)
     {
+        var id = new HsmKeyId(Convert.ToHexStringLower(s.GetAttributeValue(h, [CKA.CKA_ID])[0].GetValueAsByteArray() ?? []));
         var type = (CKK)s.GetAttributeValue(h, [CKA.CKA_KEY_TYPE])[0].GetValueAsUlong();
         switch (type)
         {
             case CKK.CKK_RSA:
-                return new HsmImportedKey(default, ModulusLength(s.GetAttributeValue(h, [CKA.CKA_MODULUS])[0].GetValueAsByteArray()) * 8, null);
+                return (HsmTransferTarget.Rsa, new HsmImportedKey(id, ModulusLength(s.GetAttributeValue(h, [CKA.CKA_MODULUS])[0].GetValueAsByteArray()) * 8, null));
             case CKK.CKK_EC:
                 var curve = EcCurves.FromOidDer(s.GetAttributeValue(h, [CKA.CKA_EC_PARAMS])[0].GetValueAsByteArray() ?? [])
                     ?? throw new HsmException(HsmErrorKind.Unsupported, "The key is on a curve the vault does not support");
-                return new HsmImportedKey(default, EcCurves.FieldBytes(curve) * 8, curve);
+                return (HsmTransferTarget.Ec, new HsmImportedKey(id, EcCurves.FieldBytes(curve) * 8, curve));
             case CKK.CKK_AES:
-                return new HsmImportedKey(default, (int)s.GetAttributeValue(h, [CKA.CKA_VALUE_LEN])[0].GetValueAsUlong() * 8, null);
+                return (HsmTransferTarget.Aes, new HsmImportedKey(id, (int)s.GetAttributeValue(h, [CKA.CKA_VALUE_LEN])[0].GetValueAsUlong() * 8, null));
             default:
                 throw new HsmException(HsmErrorKind.Unsupported, $"Key type {Name(type)} cannot be transferred; RSA, EC or AES required");
         }

@@ -155,9 +155,9 @@ public class TransferTests(SoftHsmFixture hsm)
             var src = new HsmKeyId("c0ffee");
             using var rsa = Outside.Rsa(customer.GetRsaPublicKey(src));
             var before = customer.CountObjects();
-            var (ct, info) = customer.WrapForTransfer(KekPublic, HsmHash.Sha1, "customer-signing");
+            var (ct, kind, info) = customer.WrapForTransfer(KekPublic, HsmHash.Sha1, "customer-signing");
             Assert.Equal(before, customer.CountObjects());
-            Assert.Equal(2048, info.Bits);
+            Assert.Equal((HsmTransferTarget.Rsa, 2048, src), (kind, info.Bits, info.Id));
             var k = _t.ImportTransfer(Import(ct, HsmTransferTarget.Rsa));
             var digest = SHA256.HashData("from the customer's HSM"u8);
             Assert.True(rsa.VerifyHash(digest, _t.SignRsaPkcs1(k.Id, HsmHash.Sha256, digest), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
