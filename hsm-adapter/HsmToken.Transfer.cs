@@ -158,7 +158,8 @@ public sealed partial class HsmToken
         var prm = Factories.MechanismParamsFactory.CreateCkEcdh1DeriveParams((ulong)CKD.CKD_NULL, null, EcPoints.Generator(curve.Value));
         using (var ecdh = new MechanismScope(Factories.MechanismFactory.Create(CKM.CKM_ECDH1_DERIVE, prm), prm))
         {
-            var derived = s.DeriveKey(ecdh.Value, priv, Templates.PublicValue(EcCurves.FieldBytes(curve.Value)));
+            var derived = BadBlob(() => s.DeriveKey(ecdh.Value, priv, Templates.PublicValue(EcCurves.FieldBytes(curve.Value))),
+                "The unwrapped EC key is inconsistent: its public point cannot be derived from it");
             try { x = s.GetAttributeValue(derived, [CKA.CKA_VALUE])[0].GetValueAsByteArray(); }
             finally { TryDestroy(s, derived); }
         }
@@ -212,15 +213,16 @@ public sealed partial class HsmToken
             throw new HsmException(HsmErrorKind.InvalidInput, $"The unwrapped key is {Name(actual)}, not {Expected(import)}");
     }
 
+    /// <summary>False when the key's parts do not belong together (the token may say so with a general error: the caller's key, not a fault).</summary>
     private static bool SignVerifies(ISession s, IMechanism mech, IObjectHandle priv, IObjectHandle pub, byte[] data)
     {
-        var signature = s.Sign(mech, priv, data);
         try
         {
+            var signature = s.Sign(mech, priv, data);
             s.Verify(mech, pub, data, signature, out bool valid);
             return valid;
         }
-        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_SIGNATURE_INVALID or CKR.CKR_SIGNATURE_LEN_RANGE)
+        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_SIGNATURE_INVALID or CKR.CKR_SIGNATURE_LEN_RANGE or CKR.CKR_GENERAL_ERROR or CKR.CKR_FUNCTION_FAILED)
         {
             return false;
         }

@@ -12,7 +12,7 @@ internal static class ByokCommands
 {
     public const string DefaultTokenVariable = "HSMVAULT_ACCESS_TOKEN";
 
-    private static readonly Option<Uri> Vault = new("--vault") { Description = "The vault's URL, e.g. https://payments.vault.example.net" };
+    private static readonly Option<string?> Vault = new("--vault") { Description = "The vault's URL, e.g. https://payments.vault.example.net" };
     private static readonly Option<string> TokenVariable = new("--access-token-env")
     {
         Description = $"Environment variable holding a bearer token for the vault (default {DefaultTokenVariable})",
@@ -140,7 +140,9 @@ internal static class ByokCommands
         var variable = r.GetValue(TokenVariable)!;
         var token = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrEmpty(token)) throw new CliException($"Environment variable {variable} (a bearer token for the vault) is not set.");
-        using var vault = new VaultClient(r.GetValue(Vault)!, token, r.GetValue(CaFile)?.FullName);
+        if (!Uri.TryCreate(r.GetValue(Vault), UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+            throw new CliException("--vault must be the vault's https URL.");
+        using var vault = new VaultClient(url, token, r.GetValue(CaFile)?.FullName);
         return await call(vault);
     }
 
@@ -152,7 +154,8 @@ internal static class ByokCommands
             await body();
             return 0;
         }
-        catch (Exception e) when (e is CliException or HsmException or IOException or HttpRequestException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CliException or HsmException or IOException or HttpRequestException or UnauthorizedAccessException
+            or System.Security.Cryptography.CryptographicException or TaskCanceledException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
