@@ -1,5 +1,5 @@
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 
@@ -7,7 +7,7 @@ namespace HsmVault.Keys;
 // every refusal is a 400 that names the problem, and nothing is created in the HSM or the tables before all checks pass.
 public sealed partial class KeyLifecycle
 {
-    private async Task<KeyBundle> ImportTransferAsync(RequestContext ctx, string name, KeyImportParameters p, JsonWebKey jwk)
+    private async Task<KeyBundle> ImportTransferAsync(OperationContext ctx, string name, KeyImportParameters p, JsonWebKey jwk)
     {
         if (jwk.D is not null || jwk.P is not null || jwk.Q is not null || jwk.DP is not null || jwk.DQ is not null || jwk.QI is not null || jwk.K is not null)
             throw VaultException.BadParameter("key.key_hsm carries the key: do not also send private key fields (d, p, q, dp, dq, qi, k).");
@@ -54,7 +54,7 @@ public sealed partial class KeyLifecycle
     }
 
     /// <summary>The blob's KEK: a version of a key in this vault, usable now, with key_ops exactly ["import"]. Else 400.</summary>
-    private async Task<KeyEntity> KeyExchangeKeyAsync(RequestContext ctx, KeyTransferBlob blob)
+    private async Task<KeyEntity> KeyExchangeKeyAsync(OperationContext ctx, KeyTransferBlob blob)
     {
         var label = $"keys/{blob.KekName}/{blob.KekVersion}";
         ctx.AuditKeyEncryptionKey = label;
@@ -62,7 +62,7 @@ public sealed partial class KeyLifecycle
         if (!string.Equals(blob.KekId.Host, vaultBase.Host, StringComparison.OrdinalIgnoreCase) || blob.KekId.Port != vaultBase.Port)
             throw VaultException.BadParameter("The key exchange key named by the blob's header.kid is not in this vault.");
         KeyEntity? kek = null;
-        if (KeyNames.IsValidName(blob.KekName) && KeyNames.IsValidVersion(blob.KekVersion))
+        if (ObjectNames.IsValidName(blob.KekName) && ObjectNames.IsValidVersion(blob.KekVersion))
             kek = await store.FindAsync(ctx.Vault.Name, blob.KekName, blob.KekVersion.ToLowerInvariant(), ctx.Cancellation);
         if (kek is null)
             throw VaultException.BadParameter($"The key exchange key {label} named by the blob's header.kid was not found in this vault.");
