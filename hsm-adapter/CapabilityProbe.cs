@@ -17,7 +17,8 @@ internal static class CapabilityProbe
         var session = pool.Rent();
         try
         {
-            bool oaep256 = mechs.Contains(CKM.CKM_RSA_PKCS_OAEP) && Try(() => ProbeOaep256(session, f, t));
+            bool oaep256 = mechs.Contains(CKM.CKM_RSA_PKCS_OAEP) && Try(() => ProbeOaep(session, f, t, HsmHash.Sha256));
+            bool oaep384 = mechs.Contains(CKM.CKM_RSA_PKCS_OAEP) && Try(() => ProbeOaep(session, f, t, HsmHash.Sha384));
             bool k256 = mechs.Contains(CKM.CKM_EC_KEY_PAIR_GEN) && Try(() => ProbeCurve(session, f, t, HsmCurve.Secp256k1));
             bool kwEncrypt = mechs.Contains(CKM.CKM_AES_KEY_WRAP) && Try(() => ProbeKwEncrypt(session, f, t));
             var caps = new HsmCapabilities(
@@ -28,7 +29,9 @@ internal static class CapabilityProbe
                 Secp256k1: k256,
                 AesGcm: mechs.Contains(CKM.CKM_AES_GCM),
                 AesCbcPad: mechs.Contains(CKM.CKM_AES_CBC_PAD),
-                AesKeyWrap: mechs.Contains(CKM.CKM_AES_KEY_WRAP));
+                AesKeyWrap: mechs.Contains(CKM.CKM_AES_KEY_WRAP),
+                RsaOaepSha384Native: oaep384,
+                AesKeyWrapPad: mechs.Contains(CKM.CKM_AES_KEY_WRAP_PAD));
             return (caps, kwEncrypt);
         }
         finally
@@ -43,19 +46,19 @@ internal static class CapabilityProbe
         catch (Pkcs11Exception) { return false; }
     }
 
-    private static bool ProbeOaep256(ISession s, Pkcs11InteropFactories f, KeyTemplates t)
+    private static bool ProbeOaep(ISession s, Pkcs11InteropFactories f, KeyTemplates t, HsmHash hash)
     {
         using var rsa = RSA.Create(1024);
         var p = rsa.ExportParameters(false);
         var pub = s.CreateObject(t.ProbeRsaPublic(p.Modulus!, p.Exponent!));
         try
         {
-            var prm = f.MechanismParamsFactory.CreateCkRsaPkcsOaepParams(
-                (ulong)CKM.CKM_SHA256, (ulong)CKG.CKG_MGF1_SHA256, (ulong)CKZ.CKZ_DATA_SPECIFIED, null);
+            var (h, mgf) = HsmToken.HashMechanisms(hash);
+            var prm = f.MechanismParamsFactory.CreateCkRsaPkcsOaepParams((ulong)h, (ulong)mgf, (ulong)CKZ.CKZ_DATA_SPECIFIED, null);
             using var mech = new MechanismScope(f.MechanismFactory.Create(CKM.CKM_RSA_PKCS_OAEP, prm), prm);
             var ct = s.Encrypt(mech.Value, pub, [1, 2, 3]);
-            // Only trust it if the result is real OAEP-SHA256 (tokens have been seen to ignore hashAlg).
-            return ct.Length == 128 && TryDecryptOaep256(rsa, ct);
+            // Only trust it if the result is real OAEP with that hash (tokens have been seen to ignore hashAlg).
+            return ct.Length == 128 && TryDecryptOaep(rsa, ct, hash == HsmHash.Sha256 ? RSAEncryptionPadding.OaepSHA256 : RSAEncryptionPadding.OaepSHA384);
         }
         finally
         {
@@ -63,9 +66,9 @@ internal static class CapabilityProbe
         }
     }
 
-    private static bool TryDecryptOaep256(RSA rsa, byte[] ct)
+    private static bool TryDecryptOaep(RSA rsa, byte[] ct, RSAEncryptionPadding padding)
     {
-        try { return rsa.Decrypt(ct, RSAEncryptionPadding.OaepSHA256).AsSpan().SequenceEqual(new byte[] { 1, 2, 3 }); }
+        try { return rsa.Decrypt(ct, padding).AsSpan().SequenceEqual(new byte[] { 1, 2, 3 }); }
         catch (CryptographicException) { return false; }
     }
 

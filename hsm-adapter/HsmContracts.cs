@@ -81,7 +81,30 @@ public sealed record HsmBackupKeys(HsmKeyId WrapKey, HsmKeyId SealKey);
 /// <summary>What the token can do, asked once from C_GetMechanismList.</summary>
 public sealed record HsmCapabilities(
     bool RsaOaepSha256Native, bool RsaRaw, bool RsaPss, bool Ecdsa, bool Secp256k1,
-    bool AesGcm, bool AesCbcPad, bool AesKeyWrap);
+    bool AesGcm, bool AesCbcPad, bool AesKeyWrap, bool RsaOaepSha384Native = false, bool AesKeyWrapPad = false)
+{
+    /// <summary>Whether the token itself does RSA-OAEP with this hash (and MGF1 with the same hash).</summary>
+    public bool RsaOaep(HsmHash hash) => hash switch
+    {
+        HsmHash.Sha1 => true,
+        HsmHash.Sha256 => RsaOaepSha256Native,
+        HsmHash.Sha384 => RsaOaepSha384Native,
+        _ => false,
+    };
+}
+
+/// <summary>What a Key Vault BYOK transfer blob's target key is.</summary>
+public enum HsmTransferTarget { Rsa, Ec, Aes }
+
+/// <summary>
+/// A BYOK transfer ciphertext to unwrap inside the token: RSA-OAEP(KEK, ephemeral AES key) followed by
+/// AES key wrap with padding (RFC 5649) of the target key (PKCS#8 for RSA and EC, raw bytes for AES).
+/// </summary>
+public sealed record HsmTransferImport(
+    HsmKeyId Kek, HsmHash OaepHash, byte[] Ciphertext, HsmTransferTarget Target, HsmCurve? Curve, HsmKeyUsage Usage, string Label);
+
+/// <summary>A key made by an import: its id, size in bits (RSA modulus, AES key, EC field) and curve.</summary>
+public sealed record HsmImportedKey(HsmKeyId Id, int Bits, HsmCurve? Curve);
 
 /// <summary>One logged-in PKCS#11 token. Thread-safe. All private/secret key operations happen inside the token.</summary>
 public interface IHsm : IDisposable
@@ -96,6 +119,12 @@ public interface IHsm : IDisposable
     HsmKeyId ImportRsa(RsaPrivateKeyMaterial key, HsmKeyUsage usage, string label);
     HsmKeyId ImportEc(EcPrivateKeyMaterial key, HsmKeyUsage usage, string label);
     HsmKeyId ImportAes(byte[] key, HsmKeyUsage usage, string label);
+    /// <summary>
+    /// Unwraps a BYOK transfer ciphertext inside the token: the ephemeral AES key into a session object, the target
+    /// into token objects with the key template, the public part checked against the private part; nothing is left
+    /// behind when any step fails.
+    /// </summary>
+    HsmImportedKey ImportTransfer(HsmTransferImport import);
     /// <summary>Destroys every object with this CKA_ID. Idempotent.</summary>
     void DestroyKey(HsmKeyId id);
 

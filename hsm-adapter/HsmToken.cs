@@ -284,6 +284,9 @@ public sealed partial class HsmToken : IHsm
             _handles.TryRemove((key, cls), out _);
     }
 
+    /// <summary>Every object this login can see, token and session (for tests that prove nothing was left behind).</summary>
+    internal int CountObjects() => WithSession("count objects", s => s.FindAllObjects([]).Count);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;

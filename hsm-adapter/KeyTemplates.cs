@@ -93,6 +93,65 @@ internal sealed class KeyTemplates(IObjectAttributeFactory f)
         f.Create(CKA.CKA_EXTRACTABLE, true),
     ];
 
+    /// <summary>
+    /// BYOK's ephemeral AES key, session-only and sensitive. In the vault it is unwrapped with the KEK and can only unwrap;
+    /// on the customer's token it is generated (256 bits) to wrap the target, extractable only so the KEK can wrap it.
+    /// </summary>
+    public List<IObjectAttribute> EphemeralAes(bool customerSide)
+    {
+        List<IObjectAttribute> t =
+        [
+            f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+            f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+            f.Create(CKA.CKA_TOKEN, false),
+            f.Create(CKA.CKA_PRIVATE, true),
+            f.Create(CKA.CKA_SENSITIVE, true),
+            f.Create(CKA.CKA_EXTRACTABLE, customerSide),
+            f.Create(CKA.CKA_WRAP, customerSide),
+            f.Create(CKA.CKA_UNWRAP, !customerSide),
+            f.Create(CKA.CKA_ENCRYPT, false),
+            f.Create(CKA.CKA_DECRYPT, false),
+        ];
+        if (customerSide) t.Add(f.Create(CKA.CKA_VALUE_LEN, 32UL));
+        return t;
+    }
+
+    /// <summary>BYOK, customer side: the vault's KEK public key as a session object that can only wrap.</summary>
+    public List<IObjectAttribute> SessionRsaWrapKey(byte[] n, byte[] e) =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
+        f.Create(CKA.CKA_TOKEN, false),
+        f.Create(CKA.CKA_WRAP, true),
+        f.Create(CKA.CKA_ENCRYPT, false),
+        f.Create(CKA.CKA_MODULUS, n),
+        f.Create(CKA.CKA_PUBLIC_EXPONENT, e),
+    ];
+
+    /// <summary>A public-key template as a session object without the key's CKA_ID (for in-token consistency checks).</summary>
+    public List<IObjectAttribute> SessionVerifyKey(List<IObjectAttribute> publicTemplate) =>
+    [
+        .. publicTemplate.Where(a => a.Type is not ((ulong)CKA.CKA_TOKEN or (ulong)CKA.CKA_ID or (ulong)CKA.CKA_LABEL)),
+        f.Create(CKA.CKA_TOKEN, false),
+    ];
+
+    /// <summary>Target of ECDH with the generator: the public x coordinate, readable, session-only.</summary>
+    public List<IObjectAttribute> PublicValue(int bytes) =>
+    [
+        f.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+        f.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET),
+        f.Create(CKA.CKA_TOKEN, false),
+        f.Create(CKA.CKA_SENSITIVE, false),
+        f.Create(CKA.CKA_EXTRACTABLE, true),
+        f.Create(CKA.CKA_VALUE_LEN, (ulong)bytes),
+    ];
+
+    public IObjectAttribute Sign(bool on) => f.Create(CKA.CKA_SIGN, on);
+    public IObjectAttribute Encrypt(bool on) => f.Create(CKA.CKA_ENCRYPT, on);
+    public IObjectAttribute Derive(bool on) => f.Create(CKA.CKA_DERIVE, on);
+
+    public List<IObjectAttribute> FindByLabel(string label) => [f.Create(CKA.CKA_LABEL, label)];
+
     // Probe objects: session-only, never used for caller data.
     public List<IObjectAttribute> ProbeRsaPublic(byte[] n, byte[] e) =>
     [

@@ -27,6 +27,8 @@ public sealed class AuditEntity : ITableEntity
     public string Result { get; set; } = "";
     public double LatencyMs { get; set; }
     public string CorrelationId { get; set; } = "";
+    /// <summary>BYOK import: the key exchange key that unwrapped the blob.</summary>
+    public string? KeyEncryptionKey { get; set; }
 
     public static AuditEntity From(AuditRecord r) => new()
     {
@@ -34,6 +36,6 @@ public sealed class AuditEntity : ITableEntity
         RowKey = $"{DateTimeOffset.MaxValue.UtcTicks - r.Time.UtcTicks:D19}-{Guid.NewGuid():N}",
         Time = r.Time, Vault = r.Vault, CallerObjectId = r.CallerObjectId, CallerAppId = r.CallerAppId, CallerTenantId = r.CallerTenantId,
         ClientIp = r.ClientIp, Operation = r.Operation, ObjectId = r.ObjectId, Algorithm = r.Algorithm, Status = r.Status,
-        Result = r.Result, LatencyMs = r.LatencyMs, CorrelationId = r.CorrelationId,
+        Result = r.Result, LatencyMs = r.LatencyMs, CorrelationId = r.CorrelationId, KeyEncryptionKey = r.KeyEncryptionKey,
     };
 }

@@ -17,4 +17,5 @@ public sealed record AuditRecord(
     int Status,
     string Result,
     double LatencyMs,
-    string CorrelationId);
+    string CorrelationId,
+    string? KeyEncryptionKey = null);

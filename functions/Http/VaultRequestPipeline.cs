@@ -70,7 +70,7 @@ public sealed class VaultRequestPipeline(
                 clock.GetUtcNow(), vault.Name, caller?.ObjectId, caller?.AppId, caller?.TenantId,
                 request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation.Name,
                 context?.AuditObjectId, context?.AuditAlgorithm, (int)result.Status, result.AuditResult,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId));
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId, context?.AuditKeyEncryptionKey));
         return result;
     }
 }

@@ -24,7 +24,7 @@ public sealed class KeyObjects(KeyStore store, IHsm hsm, ResiliencePipelines res
 /// Create, import, rotate, read, list, update, delete, recover, purge, back up and restore keys: HSM objects plus their
 /// metadata rows, never one without the other. What is not about the HSM key is the object core's.
 /// </summary>
-public sealed class KeyLifecycle(
+public sealed partial class KeyLifecycle(
     IHsm hsm, KeyObjects objects, KeyStore store, KeyMapper mapper, KeyRotationPolicies policies, BackupBlobs backups,
     ResiliencePipelines resilience, TimeProvider clock, ILogger<KeyLifecycle> logger)
 {
@@ -32,6 +32,8 @@ public sealed class KeyLifecycle(
     {
         var family = KeyTypes.FamilyOf(p.Kty);
         var ops = KeyTypes.ValidateOps(p.KeyOps, family);
+        if (ops.Contains("import") && p.Kty != "RSA-HSM")
+            throw VaultException.BadParameter("A key exchange key (key_ops import) must have kty RSA-HSM.");
         var usage = KeyTypes.UsageOf(ops);
         var entity = NewVersion(ctx, name, p.Kty!, ops, p.Attributes, p.Tags);
         var label = $"{ctx.Vault.Name}/{name}/{entity.Version}";
@@ -67,8 +69,10 @@ public sealed class KeyLifecycle(
     public async Task<KeyBundle> ImportAsync(OperationContext ctx, string name, KeyImportParameters p)
     {
         var jwk = p.Key ?? throw VaultException.BadParameter("Property 'key' is required.");
+        if (jwk.KeyHsm is not null) return await ImportTransferAsync(ctx, name, p, jwk);
         var family = KeyTypes.FamilyOf(jwk.Kty);
         var ops = KeyTypes.ValidateOps(jwk.KeyOps, family);
+        if (ops.Contains("import")) throw VaultException.BadParameter("A key exchange key (key_ops import) must be created in the vault, not imported.");
         var usage = KeyTypes.UsageOf(ops);
         var kty = p.Hsm == true && !jwk.Kty!.EndsWith("-HSM") ? jwk.Kty + "-HSM" : jwk.Kty!;
         var entity = NewVersion(ctx, name, kty, ops, p.Attributes, p.Tags);

@@ -42,8 +42,14 @@ public static class KeyTypes
                 throw VaultException.BadParameter($"Key operation '{known}' is not valid for an oct key.");
             if (!result.Contains(known)) result.Add(known);
         }
+        // A key exchange key (BYOK) can do nothing but import: "import" never comes with another operation.
+        if (result.Contains("import") && (result.Count > 1 || family != KeyFamily.Rsa))
+            throw VaultException.BadParameter("A key exchange key must be RSA with key_ops exactly [\"import\"].");
         return result;
     }
+
+    /// <summary>key_ops exactly ["import"]: a key exchange key for BYOK.</summary>
+    public static bool IsKeyExchangeKey(string keyOps) => keyOps == "import";
 
     public static HsmKeyUsage UsageOf(IEnumerable<string> ops)
     {
@@ -56,7 +62,8 @@ public static class KeyTypes
                 "sign" => HsmKeyUsage.Sign,
                 "verify" => HsmKeyUsage.Verify,
                 "wrapKey" => HsmKeyUsage.Wrap,
-                "unwrapKey" => HsmKeyUsage.Unwrap,
+                // import: a KEK's private key can only C_UnwrapKey (a .byok blob's AES key), never decrypt or sign.
+                "unwrapKey" or "import" => HsmKeyUsage.Unwrap,
                 _ => HsmKeyUsage.None,
             };
         return usage;

@@ -28,6 +28,10 @@ public static partial class ObjectNames
         return version.ToLowerInvariant();
     }
 
+    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    public static bool IsValidVersion(string? version) => version is not null && VersionPattern().IsMatch(version);
+
     public static string NewVersion() => Guid.NewGuid().ToString("N");
 
     /// <summary>Echoes caller input in an error message only short and printable.</summary>

@@ -14,4 +14,6 @@ public class OperationContext(Vault vault, CallerIdentity caller, string apiVers
     /// <summary>Object the operation touched (e.g. keys/name/version), recorded in the audit log.</summary>
     public string? AuditObjectId { get; set; }
     public string? AuditAlgorithm { get; set; }
+    /// <summary>The key exchange key a BYOK import used (keys/name/version), recorded in the audit log.</summary>
+    public string? AuditKeyEncryptionKey { get; set; }
 }

@@ -17,6 +17,9 @@ public sealed class SoftHsmFixture : IDisposable
     public string Pin { get; }
     public string SpareLabel { get; }
     public string ForeignLabel { get; }
+    /// <summary>A third token playing the customer's own HSM in BYOK tests (made before the module loads: SoftHSM
+    /// fixes its slot list at C_Initialize).</summary>
+    public string CustomerLabel { get; }
     public HsmToken Token { get; }
     /// <summary>What the backup key ceremony did on the fresh token.</summary>
     public IReadOnlyList<string> CeremonyLog { get; }
@@ -65,6 +68,8 @@ public sealed class SoftHsmFixture : IDisposable
         ForeignLabel = Label + "-foreign";
         RunUtil("--init-token", "--free", "--label", ForeignLabel, "--pin", Pin, "--so-pin", soPin);
         BackupKeyCeremony.Run(Options(label: ForeignLabel), soPin);
+        CustomerLabel = Label + "-customer";
+        RunUtil("--init-token", "--free", "--label", CustomerLabel, "--pin", Pin, "--so-pin", soPin);
         Token = HsmToken.Open(new HsmOptions { LibraryPath = LibraryPath, TokenLabel = Label, UserPin = Pin, MaxIdleSessions = 8 });
         _rsa = new(() => Token.GenerateRsa(2048, All, "test-rsa"));
         _aes = new(() => Token.GenerateAes(256, All, "test-aes"));
@@ -73,27 +78,30 @@ public sealed class SoftHsmFixture : IDisposable
     public HsmOptions Options(string? pin = null, string? label = null) =>
         new() { LibraryPath = LibraryPath, TokenLabel = label ?? Label, UserPin = pin ?? Pin };
 
-    private static void RunUtil(params string[] args)
+    internal static void RunUtil(params string[] args) => Run("softhsm2-util", args);
+
+    /// <summary>Runs softhsm2-util or pkcs11-tool (opensc), failing with its output.</summary>
+    internal static void Run(string tool, params string[] args)
     {
-        var psi = new ProcessStartInfo("softhsm2-util") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         Process p;
         try { p = Process.Start(psi)!; }
         catch (System.ComponentModel.Win32Exception)
         {
-            throw new InvalidOperationException($"softhsm2-util not found; {Install}");
+            throw new InvalidOperationException($"{tool} not found; {Install}");
         }
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0)
-            throw new InvalidOperationException($"softhsm2-util {args[0]} failed ({p.ExitCode}): {stderr.Trim()} {stdout.Result.Trim()}");
+            throw new InvalidOperationException($"{tool} {args[0]} failed ({p.ExitCode}): {stderr.Trim()} {stdout.Result.Trim()}");
     }
 
     public void Dispose()
     {
         Token.Dispose();
-        foreach (var label in new[] { Label, SpareLabel, ForeignLabel })
+        foreach (var label in new[] { Label, SpareLabel, ForeignLabel, CustomerLabel })
         {
             try { RunUtil("--delete-token", "--token", label); }
             catch (InvalidOperationException) { }

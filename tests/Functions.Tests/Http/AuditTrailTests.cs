@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Azure.Data.Tables;
 using HsmVault.Audit;
 
@@ -83,6 +84,44 @@ public sealed class AuditTrailTests(HostFixture host)
         Assert.Equal(("KeyGet", 401), (anonymousRow.Operation, anonymousRow.Status));
         Assert.Null(anonymousRow.CallerObjectId);
     }
+
+    [Fact]
+    public async Task Byok_import_is_audited_with_the_key_exchange_key_it_used()
+    {
+        var (kek, kekVersion, kekBundle) = await host.CreateKeyAsync("audit-kek", new { kty = "RSA-HSM", key_size = 2048, key_ops = new[] { "import" } });
+        using var kekPublic = RSA.Create(new RSAParameters
+        {
+            Modulus = Convert.FromBase64String(Pad(kekBundle.GetProperty("key").GetProperty("n").GetString()!)),
+            Exponent = Convert.FromBase64String(Pad(kekBundle.GetProperty("key").GetProperty("e").GetString()!)),
+        });
+        var aesKey = RandomNumberGenerator.GetBytes(32);
+        using var aes = Aes.Create();
+        aes.Key = aesKey;
+        byte[] ciphertext = [.. kekPublic.Encrypt(aesKey, RSAEncryptionPadding.OaepSHA1), .. aes.EncryptKeyWrapPadded(RandomNumberGenerator.GetBytes(32))];
+        string Blob(byte[] ct) => B64u(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            schema_version = "1.0.0",
+            header = new { kid = kekBundle.GetProperty("key").GetProperty("kid").GetString(), alg = "dir", enc = "CKM_RSA_AES_KEY_WRAP" },
+            ciphertext = B64u(ct),
+            generator = "audit test",
+        }));
+        var ok = "byok-" + Guid.NewGuid().ToString("N");
+        var bad = "byok-bad-" + Guid.NewGuid().ToString("N");
+        var name = "audit-byok-" + Guid.NewGuid().ToString("N")[..8];
+        var imported = await host.AdminAsync(HttpMethod.Put, $"keys/{name}", new { key = new { kty = "oct-HSM", key_hsm = Blob(ciphertext) } }, ok);
+        imported.AssertStatus(200);
+        ciphertext[^3] ^= 1;
+        (await host.AdminAsync(HttpMethod.Put, $"keys/{name}-x", new { key = new { kty = "oct-HSM", key_hsm = Blob(ciphertext) } }, bad)).AssertStatus(400);
+
+        var row = Assert.Single(await AuditRowsAsync(ok, 1));
+        Assert.Equal(("KeyImport", 200, $"keys/{kek}/{kekVersion}", "CKM_RSA_AES_KEY_WRAP"), (row.Operation, row.Status, row.KeyEncryptionKey, row.Algorithm));
+        Assert.StartsWith($"keys/{name}/", row.ObjectId);
+        var refused = Assert.Single(await AuditRowsAsync(bad, 1));
+        Assert.Equal((400, "BadParameter", $"keys/{kek}/{kekVersion}"), (refused.Status, refused.Result, refused.KeyEncryptionKey));
+        AssertNoSecrets(row, B64u(aesKey), Convert.ToBase64String(aesKey));
+    }
+
+    private static string B64u(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static void AssertNoSecrets(AuditEntity row, params string[] secrets)
     {

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using HsmVault.Cli.Byok;
+
+// HsmVault's command-line tools: a thin composition of command groups, each in its own folder.
+var root = new RootCommand("HsmVault command-line tools (customer and operator side).")
+{
+    ByokCommands.Create(),
+};
+return await root.Parse(args).InvokeAsync();
