@@ -21,7 +21,13 @@ namespace HsmVault.Hosting;
 /// </summary>
 public static class StandaloneHost
 {
-    public static async Task RunAsync(string[] args)
+    public static async Task RunAsync(string[] args) => await Build(args).RunAsync();
+
+    /// <summary>
+    /// The standalone app, configured and mapped but not started: configuration (local.settings.json, environment,
+    /// command line), TLS certificate, Kestrel, services, routes. <see cref="RunAsync"/> runs it; a test can start it in process.
+    /// </summary>
+    public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Configuration.AddLocalSettings(Directory.GetCurrentDirectory());
@@ -69,7 +75,7 @@ public static class StandaloneHost
             Console.WriteLine($"HsmVault vault ready at {baseUrl}/");
             if (devIdentity) Console.WriteLine($"HsmVault development token endpoint: {baseUrl}/{config["HsmVault:Auth:TenantId"]}/oauth2/v2.0/token");
         });
-        await app.RunAsync();
+        return app;
     }
 
     /// <summary>
