@@ -8,8 +8,11 @@ namespace HsmVault.Http;
 /// <summary>The bearer-token check both pipelines start with.</summary>
 public static class CallerAuthentication
 {
-    /// <summary>A validated caller of <paramref name="tenantId"/>, else 401 (503 when the issuer's keys cannot be fetched).</summary>
-    public static async Task<CallerIdentity> AuthenticateAsync(BearerTokenValidator tokens, HttpRequest request, string tenantId)
+    /// <summary>
+    /// A validated caller of <paramref name="tenantId"/> (null: of any trusted tenant), else 401 (503 when the issuer's
+    /// keys cannot be fetched).
+    /// </summary>
+    public static async Task<CallerIdentity> AuthenticateAsync(BearerTokenValidator tokens, HttpRequest request, string? tenantId)
     {
         var outcome = await tokens.ValidateAsync(request.Headers.Authorization.ToString(), request.HttpContext.RequestAborted);
         if (outcome.MetadataUnavailable)
@@ -18,7 +21,7 @@ public static class CallerAuthentication
             throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized",
                 outcome.Error ?? "AKV10000: Request is missing a Bearer or PoP token.");
         // A vault belongs to one tenant: a token from another tenant is refused even if its issuer is trusted.
-        if (!caller.TenantId.Equals(tenantId, StringComparison.OrdinalIgnoreCase))
+        if (tenantId is not null && !caller.TenantId.Equals(tenantId, StringComparison.OrdinalIgnoreCase))
             throw new VaultException(HttpStatusCode.Unauthorized, "Unauthorized", "AKV10032: Invalid issuer: the token's tenant does not own this resource.");
         return caller;
     }

@@ -43,9 +43,18 @@ public sealed class VaultRequestPipeline(
         VaultResult result;
         try
         {
-            vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted);
+            VaultException? unknown = null;
+            try { vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted); }
+            catch (VaultException e) when (e.Status == HttpStatusCode.NotFound) { unknown = e; }
             var apiVersion = ApiVersion.Require(request.Query["api-version"]);
-            caller = await CallerAuthentication.AuthenticateAsync(tokens, request, vault.TenantId);
+            if (unknown is not null)
+            {
+                // An unknown vault answers an unauthenticated caller as a vault of the deployment's tenant would (401 and
+                // its challenge): only an authenticated caller learns that the vault does not exist.
+                await CallerAuthentication.AuthenticateAsync(tokens, request, tenantId: null);
+                throw unknown;
+            }
+            caller = await CallerAuthentication.AuthenticateAsync(tokens, request, vault!.TenantId);
             // After authentication, so requests without a valid token cannot spend a vault's allowance.
             throttle.DemandVault(vault.Name);
             throttle.DemandCaller(vault.Name, caller.ObjectId);

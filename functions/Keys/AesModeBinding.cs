@@ -1,3 +1,4 @@
+using HsmVault.Storage;
 using HsmVault.Objects;
 
 namespace HsmVault.Keys;
@@ -47,7 +48,7 @@ public sealed class AesModeBinding(KeyStore store)
                 await store.UpdateAsync(row, ctx.Cancellation);
                 return;
             }
-            catch (VaultException e) when (e.Status == System.Net.HttpStatusCode.Conflict && attempt < MaxAttempts)
+            catch (ConcurrentChangeException) when (attempt < MaxAttempts)
             {
                 // Another request changed the row meanwhile (perhaps binding it): read it again.
             }

@@ -216,3 +216,19 @@ describe('red team: a tenant\'s broken key cannot trip the HSM for everyone (fin
     assert.equal(ok.status, 200, show(ok));
   });
 });
+
+describe('red team: vault existence before authentication (finding 8)', () => {
+  it('an unknown vault answers an unauthenticated caller like a known one (401 challenge); 404 only after authentication', async () => {
+    const known = await request('GET', '/keys?api-version=7.4');
+    const unknown = await request('GET', '/keys?api-version=7.4', { vault: uniq('novault') });
+    assert.equal(known.status, 401, show(known));
+    assert.equal(unknown.status, 401, show(unknown));
+    assert.equal(unknown.headers['www-authenticate'], known.headers['www-authenticate']);
+    assert.equal(unknown.json.error.code, known.json.error.code);
+    const badToken = { authorization: 'Bearer not.a.jwt' };
+    assert.equal((await request('GET', '/keys?api-version=7.4', { vault: uniq('novault'), headers: badToken })).status, 401);
+    const authed = await request('GET', '/keys?api-version=7.4', { vault: uniq('novault'), headers: bearer() });
+    assert.equal(authed.status, 404, show(authed));
+    assert.equal(authed.json.error.code, 'VaultNotFound');
+  });
+});
