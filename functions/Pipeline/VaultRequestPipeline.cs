@@ -5,6 +5,7 @@ using HsmVault.Access;
 using HsmVault.Audit;
 using HsmVault.Hsm;
 using HsmVault.Identity;
+using HsmVault.Portal;
 using HsmVault.Resilience;
 using HsmVault.Throttling;
 using HsmVault.Vaults;
@@ -29,6 +30,7 @@ public sealed class VaultRequestPipeline(
     AuditLog audit,
     IOptions<LimitsOptions> limits,
     TimeProvider clock,
+    PortalCors cors,
     ILogger<VaultRequestPipeline> logger)
 {
     /// <summary>An operation on the vault as a whole (list, rng…): only vault-wide grants count.</summary>
@@ -40,6 +42,7 @@ public sealed class VaultRequestPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = StartResponse(request);
+        cors.Apply(request);
 
         Vault? vault = null;
         CallerIdentity? caller = null;

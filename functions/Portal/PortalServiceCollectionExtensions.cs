@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HsmVault.Portal;
+
+public static class PortalServiceCollectionExtensions
+{
+    public static IServiceCollection AddPortal(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<PortalOptions>(configuration.GetSection(PortalOptions.Section));
+        services.AddSingleton<PortalAssets>();
+        services.AddSingleton<PortalSettings>();
+        services.AddSingleton<PortalCors>();
+        return services;
+    }
+}
