@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a local run or test run needs, idempotently; fails loudly with a hint otherwise.
-# Usage: ensure-deps.sh [--tests]   (--tests also installs tests/e2e-node dependencies, among them the HCL
+# Usage: ensure-deps.sh [--tests]   (always: the portal's npm packages and its build; --tests also installs
+# Debian's chromium for the portal tests and tests/e2e-node dependencies, among them playwright-core and the HCL
 # parser @cdktf/hcl2json, and the Bicep CLI under .local/tools for the infra checks)
 set -euo pipefail
 

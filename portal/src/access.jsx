@@ -1,6 +1,6 @@
 // Access policies of a vault (operator role): the entries, a grant with a permission picker and an optional key scope, revoke.
 import { useState } from "preact/hooks";
-import { ConfirmButton, Empty, ErrorBanner, Loading, Status, useAction, useLoad } from "./ui.jsx";
+import { ConfirmButton, DataTable, ErrorBanner, Status, useAction, useLoad } from "./ui.jsx";
 
 const KEY_PERMISSIONS = ["get", "list", "create", "import", "update", "delete", "recover", "backup", "restore", "purge",
   "encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey", "rotate", "getrotationpolicy", "setrotationpolicy", "release"];
@@ -21,32 +21,21 @@ export function AccessPage({ api, vault }) {
       <h2>Access policies</h2>
       <Status message={status} />
       <ErrorBanner error={action.error} onDismiss={action.clear} />
-      {list.loading ? <Loading what="Loading access policies" /> : null}
-      <ErrorBanner error={list.error} />
-      {list.data?.length === 0 ? <Empty>Nobody has access to this vault yet.</Empty> : null}
-      {list.data?.length ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Access policies of vault {vault}</caption>
-            <thead><tr><th scope="col">Object id</th><th scope="col">Scope</th><th scope="col">Key permissions</th><th scope="col">Secret permissions</th><th scope="col">Actions</th></tr></thead>
-            <tbody>
-              {list.data.map((p) => (
-                <tr key={`${p.objectId}/${p.key ?? "*"}`}>
-                  <td class="mono">{p.objectId}{p.applicationId ? <span class="muted"> (app {p.applicationId})</span> : null}</td>
-                  <td>{p.key ? <span>key <code>{p.key}</code></span> : "whole vault"}</td>
-                  <td>{(p.permissions?.keys ?? []).join(", ") || "–"}</td>
-                  <td>{(p.permissions?.secrets ?? []).join(", ") || "–"}</td>
-                  <td class="actions">
-                    <ConfirmButton label="Revoke" disabled={action.busy} title={`Revoke access of ${p.objectId}?`}
-                      message={`Its ${p.key ? `grant on ${p.key}` : "vault-wide grant"} is removed; every instance refuses it within a second.`}
-                      onConfirm={() => revoke(p)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable list={list} what="access policies" empty="Nobody has access to this vault yet." caption={`Access policies of vault ${vault}`}
+        columns={["Object id", "Scope", "Key permissions", "Secret permissions", "Actions"]}
+        row={(p) => (
+          <tr key={`${p.objectId}/${p.key ?? "*"}`}>
+            <td class="mono">{p.objectId}{p.applicationId ? <span class="muted"> (app {p.applicationId})</span> : null}</td>
+            <td>{p.key ? <span>key <code>{p.key}</code></span> : "whole vault"}</td>
+            <td>{(p.permissions?.keys ?? []).join(", ") || "–"}</td>
+            <td>{(p.permissions?.secrets ?? []).join(", ") || "–"}</td>
+            <td class="actions">
+              <ConfirmButton label="Revoke" disabled={action.busy} title={`Revoke access of ${p.objectId}?`}
+                message={`Its ${p.key ? `grant on ${p.key}` : "vault-wide grant"} is removed; every instance refuses it within a second.`}
+                onConfirm={() => revoke(p)} />
+            </td>
+          </tr>
+        )} />
     </>
   );
 }

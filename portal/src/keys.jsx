@@ -1,6 +1,6 @@
 // Keys of a vault: list, create; one key: its versions, enable/disable, expiry, tags, public key as PEM, copyable key id.
 import { useState } from "preact/hooks";
-import { CopyButton, Empty, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, nameFromId, parseTags, tagsText, time, useAction, useLoad } from "./ui.jsx";
+import { CopyButton, DataTable, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, nameFromId, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
 import { download, publicKeyPem } from "./pem.js";
 
 const KEY_TYPES = {
@@ -21,31 +21,20 @@ export function KeysPage({ data, vault }) {
       <CreateKey data={data} onCreated={(name) => { setStatus(`Key ${name} created.`); list.reload(); }} />
       <h2>Keys</h2>
       <Status message={status} />
-      {list.loading ? <Loading what="Loading keys" /> : null}
-      <ErrorBanner error={list.error} />
-      {list.data?.length === 0 ? <Empty>No keys in this vault yet.</Empty> : null}
-      {list.data?.length ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Keys of vault {vault}</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">State</th><th scope="col">Expires</th><th scope="col" class="opt">Tags</th><th scope="col" class="opt">Updated</th></tr></thead>
-            <tbody>
-              {list.data.map((k) => {
-                const name = nameFromId(k.kid, "keys");
-                return (
-                  <tr key={k.kid}>
-                    <td><a href={href("vaults", vault, "keys", name)}>{name}</a></td>
-                    <td><Enabled attributes={k.attributes} /></td>
-                    <td>{time(k.attributes?.exp)}</td>
-                    <td class="opt"><Tags tags={k.tags} /></td>
-                    <td class="opt">{time(k.attributes?.updated)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable list={list} what="keys" empty="No keys in this vault yet." caption={`Keys of vault ${vault}`}
+        columns={["Name", "State", "Expires", "Tags?", "Updated?"]}
+        row={(k) => {
+          const name = nameFromId(k.kid, "keys");
+          return (
+            <tr key={k.kid}>
+              <td><a href={href("vaults", vault, "keys", name)}>{name}</a></td>
+              <td><Enabled attributes={k.attributes} /></td>
+              <td>{time(k.attributes?.exp)}</td>
+              <td class="opt"><Tags tags={k.tags} /></td>
+              <td class="opt">{time(k.attributes?.updated)}</td>
+            </tr>
+          );
+        }} />
     </>
   );
 }
@@ -63,17 +52,14 @@ function CreateKey({ data, onCreated }) {
   const action = useAction();
   const submit = (e) => {
     e.preventDefault();
-    const [parsed, tagProblem] = parseTags(tags);
-    setProblem(tagProblem);
-    if (tagProblem) return;
-    action.run(async () => {
+    withTags(tags, setProblem, (parsed) => action.run(async () => {
       const attributes = exp ? { exp: fromDateInput(exp) } : undefined;
       await data.createKey(name, { ...KEY_TYPES[type], attributes, tags: parsed });
       onCreated(name);
       setName("");
       setTags("");
       setExp("");
-    });
+    }));
   };
   return (
     <details class="panel">
@@ -138,26 +124,16 @@ export function KeyPage({ data, vault, name }) {
         </>
       ) : null}
       <h3>Versions</h3>
-      {versions.loading && !versions.data ? <Loading what="Loading versions" /> : null}
-      <ErrorBanner error={versions.error} />
-      {versions.data ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Versions of key {name}</caption>
-            <thead><tr><th scope="col">Version</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Expires</th></tr></thead>
-            <tbody>
-              {[...versions.data].sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0)).map((v) => (
-                <tr key={v.kid}>
-                  <td><code>{lastSegment(v.kid)}</code> <CopyButton text={v.kid} label="Copy key id" /></td>
-                  <td><Enabled attributes={v.attributes} /></td>
-                  <td>{time(v.attributes?.created)}</td>
-                  <td>{time(v.attributes?.exp)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable list={{ ...versions, data: newestFirst(versions.data) }} what="versions" empty="This key has no versions."
+        caption={`Versions of key ${name}`} columns={["Version", "State", "Created", "Expires"]}
+        row={(v) => (
+          <tr key={v.kid}>
+            <td><code>{lastSegment(v.kid)}</code> <CopyButton text={v.kid} label="Copy key id" /></td>
+            <td><Enabled attributes={v.attributes} /></td>
+            <td>{time(v.attributes?.created)}</td>
+            <td>{time(v.attributes?.exp)}</td>
+          </tr>
+        )} />
     </>
   );
 }
@@ -168,9 +144,7 @@ function EditKey({ current, busy, onSave }) {
   const [problem, setProblem] = useState(null);
   const submit = (e) => {
     e.preventDefault();
-    const [parsed, tagProblem] = parseTags(tags);
-    setProblem(tagProblem);
-    if (!tagProblem) onSave({ attributes: { exp: fromDateInput(exp) }, tags: parsed });
+    withTags(tags, setProblem, (parsed) => onSave({ attributes: { exp: fromDateInput(exp) }, tags: parsed }));
   };
   return (
     <details class="panel">

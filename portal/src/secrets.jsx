@@ -1,7 +1,7 @@
 // Secrets of a vault: list, set a new version; one secret: its versions, a value revealed only on an explicit click (a get,
 // audited like any other) and held only by that component, so it is gone when the page is left.
 import { useEffect, useState } from "preact/hooks";
-import { ConfirmButton, CopyButton, Empty, ErrorBanner, Loading, Status, Tags, href, lastSegment, nameFromId, parseTags, time, useAction, useLoad } from "./ui.jsx";
+import { ConfirmButton, CopyButton, DataTable, Empty, ErrorBanner, Loading, Status, Tags, href, lastSegment, nameFromId, newestFirst, time, useAction, useLoad, withTags } from "./ui.jsx";
 import { Enabled } from "./keys.jsx";
 
 export function SecretsPage({ data, vault }) {
@@ -12,31 +12,20 @@ export function SecretsPage({ data, vault }) {
       <SetSecret data={data} onSet={(name) => { setStatus(`Secret ${name} saved.`); list.reload(); }} />
       <h2>Secrets</h2>
       <Status message={status} />
-      {list.loading ? <Loading what="Loading secrets" /> : null}
-      <ErrorBanner error={list.error} />
-      {list.data?.length === 0 ? <Empty>No secrets in this vault yet.</Empty> : null}
-      {list.data?.length ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Secrets of vault {vault}</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">State</th><th scope="col">Content type</th><th scope="col" class="opt">Tags</th><th scope="col" class="opt">Updated</th></tr></thead>
-            <tbody>
-              {list.data.map((s) => {
-                const name = nameFromId(s.id, "secrets");
-                return (
-                  <tr key={s.id}>
-                    <td><a href={href("vaults", vault, "secrets", name)}>{name}</a></td>
-                    <td><Enabled attributes={s.attributes} /></td>
-                    <td>{s.contentType ?? "–"}</td>
-                    <td class="opt"><Tags tags={s.tags} /></td>
-                    <td class="opt">{time(s.attributes?.updated)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable list={list} what="secrets" empty="No secrets in this vault yet." caption={`Secrets of vault ${vault}`}
+        columns={["Name", "State", "Content type", "Tags?", "Updated?"]}
+        row={(s) => {
+          const name = nameFromId(s.id, "secrets");
+          return (
+            <tr key={s.id}>
+              <td><a href={href("vaults", vault, "secrets", name)}>{name}</a></td>
+              <td><Enabled attributes={s.attributes} /></td>
+              <td>{s.contentType ?? "–"}</td>
+              <td class="opt"><Tags tags={s.tags} /></td>
+              <td class="opt">{time(s.attributes?.updated)}</td>
+            </tr>
+          );
+        }} />
     </>
   );
 }
@@ -51,15 +40,12 @@ function SetSecret({ data, onSet, fixedName }) {
   const action = useAction();
   const submit = (e) => {
     e.preventDefault();
-    const [parsed, tagProblem] = parseTags(tags);
-    setProblem(tagProblem);
-    if (tagProblem) return;
-    action.run(async () => {
+    withTags(tags, setProblem, (parsed) => action.run(async () => {
       await data.setSecret(name, { value, contentType: contentType || undefined, tags: parsed });
       setValue("");
       if (!fixedName) setName("");
       onSet(name);
-    });
+    }));
   };
   const id = fixedName ? "version" : "secret";
   return (
@@ -90,7 +76,7 @@ export function SecretPage({ data, vault, name }) {
   const versions = useLoad(() => data.secretVersions(name), [data, name]);
   const [status, setStatus] = useState("");
   const action = useAction(() => versions.reload());
-  const sorted = [...(versions.data ?? [])].sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0));
+  const sorted = newestFirst(versions.data) ?? [];
   const setEnabled = (v, enabled) =>
     action.run(async () => { await data.updateSecret(name, lastSegment(v.id), { attributes: { enabled } }); setStatus(`Version ${enabled ? "enabled" : "disabled"}.`); });
   return (

@@ -155,3 +155,38 @@ export const href = (...parts) => "#/" + parts.map(encodeURIComponent).join("/")
 export function vaultUri(config, name) {
   return name.toLowerCase() === config.defaultVault ? config.defaultVaultUri : config.vaultUriTemplate.replace("{vault}", name.toLowerCase());
 }
+
+/** Runs then(tags) when the "name=value" lines parse; otherwise shows why through setProblem. */
+export function withTags(text, setProblem, then) {
+  const [tags, problem] = parseTags(text);
+  setProblem(problem);
+  if (!problem) then(tags);
+}
+
+/**
+ * A loaded list as a table: a loading indicator, the vault's error, an empty state, or the rows. Columns ending in "?" are
+ * secondary and hidden on narrow screens.
+ */
+export function DataTable({ list, what, empty, caption, columns, row }) {
+  return (
+    <>
+      {list.loading ? <Loading what={`Loading ${what}`} /> : null}
+      <ErrorBanner error={list.error} />
+      {list.data?.length === 0 ? <Empty>{empty}</Empty> : null}
+      {list.data?.length ? (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">{caption}</caption>
+            <thead>
+              <tr>{columns.map((c) => <th scope="col" key={c} class={c.endsWith("?") ? "opt" : undefined}>{c.replace(/\?$/, "")}</th>)}</tr>
+            </thead>
+            <tbody>{list.data.map(row)}</tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** Versions newest first (by created time). */
+export const newestFirst = (items) => (items ? [...items].sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0)) : items);

@@ -1,6 +1,6 @@
 // Vaults (operator role): list, create, enable/disable, delete; anyone can open a vault by name.
 import { useState } from "preact/hooks";
-import { ConfirmButton, Empty, ErrorBanner, Loading, Status, Tags, href, parseTags, time, useAction, useLoad } from "./ui.jsx";
+import { ConfirmButton, DataTable, ErrorBanner, Status, Tags, href, time, useAction, useLoad, withTags } from "./ui.jsx";
 
 // The management API gives Unix seconds (or an ISO string).
 const createdAt = (t) => (typeof t === "number" ? time(t) : t ? time(Date.parse(t) / 1000) : "–");
@@ -32,36 +32,25 @@ export function VaultsPage({ api, config, session }) {
           <h2>All vaults</h2>
           <Status message={status} />
           <ErrorBanner error={action.error} onDismiss={action.clear} />
-          {list.loading ? <Loading what="Loading vaults" /> : null}
-          <ErrorBanner error={list.error} />
-          {list.data && list.data.length === 0 ? <Empty>No vaults yet. Create the first one above.</Empty> : null}
-          {list.data && list.data.length > 0 ? (
-            <div class="table-wrap">
-              <table>
-                <caption class="sr-only">Vaults</caption>
-                <thead><tr><th scope="col">Name</th><th scope="col">State</th><th scope="col" class="opt">Tenant</th><th scope="col" class="opt">Tags</th><th scope="col" class="opt">Created</th><th scope="col">Actions</th></tr></thead>
-                <tbody>
-                  {list.data.map((v) => (
-                    <tr key={v.name}>
-                      <td><a href={href("vaults", v.name, "keys")}>{v.name}</a></td>
-                      <td>{v.properties?.enabled === false ? <span class="badge off">disabled</span> : <span class="badge on">enabled</span>}</td>
-                      <td class="mono opt">{v.properties?.tenantId}</td>
-                      <td class="opt"><Tags tags={v.tags} /></td>
-                      <td class="opt">{createdAt(v.properties?.createdAt)}</td>
-                      <td class="actions">
-                        {v.properties?.enabled === false
-                          ? <button type="button" disabled={action.busy} onClick={() => setEnabled(v, true)}>Enable</button>
-                          : <ConfirmButton label="Disable" disabled={action.busy} title={`Disable vault ${v.name}?`} danger={false}
-                              message="Every request to a disabled vault is refused until it is enabled again." onConfirm={() => setEnabled(v, false)} />}
-                        <ConfirmButton label="Delete" disabled={action.busy} title={`Delete vault ${v.name}?`}
-                          message="The vault stops serving at once. Its name stays reserved." onConfirm={() => remove(v)} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : null}
+          <DataTable list={list} what="vaults" empty="No vaults yet. Create the first one above." caption="Vaults"
+            columns={["Name", "State", "Tenant?", "Tags?", "Created?", "Actions"]}
+            row={(v) => (
+              <tr key={v.name}>
+                <td><a href={href("vaults", v.name, "keys")}>{v.name}</a></td>
+                <td>{v.properties?.enabled === false ? <span class="badge off">disabled</span> : <span class="badge on">enabled</span>}</td>
+                <td class="mono opt">{v.properties?.tenantId}</td>
+                <td class="opt"><Tags tags={v.tags} /></td>
+                <td class="opt">{createdAt(v.properties?.createdAt)}</td>
+                <td class="actions">
+                  {v.properties?.enabled === false
+                    ? <button type="button" disabled={action.busy} onClick={() => setEnabled(v, true)}>Enable</button>
+                    : <ConfirmButton label="Disable" disabled={action.busy} title={`Disable vault ${v.name}?`} danger={false}
+                        message="Every request to a disabled vault is refused until it is enabled again." onConfirm={() => setEnabled(v, false)} />}
+                  <ConfirmButton label="Delete" disabled={action.busy} title={`Delete vault ${v.name}?`}
+                    message="The vault stops serving at once. Its name stays reserved." onConfirm={() => remove(v)} />
+                </td>
+              </tr>
+            )} />
         </>
       ) : (
         <p class="muted">Listing and creating vaults needs the operator role ({config.operatorRole}). Open a vault you have access to by its name.</p>
@@ -90,15 +79,12 @@ function CreateVault({ api, config, onCreated }) {
   const action = useAction();
   const submit = (e) => {
     e.preventDefault();
-    const [parsed, tagProblem] = parseTags(tags);
-    setProblem(tagProblem);
-    if (tagProblem) return;
-    action.run(async () => {
+    withTags(tags, setProblem, (parsed) => action.run(async () => {
       await api.putVault(name, { tags: parsed, properties: { tenantId: tenant, softDeleteRetentionInDays: Number(retention) } });
       onCreated(name);
       setName("");
       setTags("");
-    });
+    }));
   };
   return (
     <details class="panel">
