@@ -10,7 +10,6 @@ public static class PortalServiceCollectionExtensions
         services.Configure<PortalOptions>(configuration.GetSection(PortalOptions.Section));
         services.AddSingleton<PortalAssets>();
         services.AddSingleton<PortalSettings>();
-        services.AddSingleton<PortalCors>();
         return services;
     }
 }
