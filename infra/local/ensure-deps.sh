@@ -99,7 +99,7 @@ pwsh_bin="$repo/.local/tools/pwsh/pwsh"
 pester_version=6.2.0
 pester_psd1="$repo/.local/tools/nuget/pester/$pester_version/tools/Pester.psd1"
 ensure_pwsh_and_pester() {
-  if ! [ -x "$pwsh_bin" ] || [ "$("$pwsh_bin" -NoProfile -NoLogo -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]; then
+  if ! [ -x "$pwsh_bin" ] || [ "$(POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off "$pwsh_bin" -NoProfile -NoLogo -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]; then
     log "installing PowerShell $pwsh_version (dotnet tool) into .local/tools/pwsh"
     rm -rf "$repo/.local/tools/pwsh"
     dotnet tool install PowerShell --version "$pwsh_version" --tool-path "$repo/.local/tools/pwsh" >/dev/null \
