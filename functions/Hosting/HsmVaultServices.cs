@@ -6,6 +6,7 @@ using HsmVault.Identity;
 using HsmVault.Keys;
 using HsmVault.Management;
 using HsmVault.Objects;
+using HsmVault.Portal;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
@@ -54,6 +55,8 @@ public static class HsmVaultServices
         services.AddSingleton<VaultManagement>();
         services.AddSingleton<AccessPolicyManagement>();
         services.AddHsmVaultAuthentication(configuration);
+        services.AddPortal(configuration);
+        services.AddSingleton<PortalCors>();
 
         services.AddSingleton<ILiveVaults>(sp => sp.GetRequiredService<VaultStateWatcher>());
         services.AddSingleton<ISystemAudit>(sp => sp.GetRequiredService<AuditLog>());
