@@ -41,7 +41,7 @@ internal sealed class VaultClient(Uri vault, string accessToken, string? caFile)
         if (caFile is not null)
         {
             // Trust exactly this CA (e.g. a local vault's self-signed certificate), not the machine's store.
-            var ca = X509Certificate2.CreateFromPemFile(caFile);
+            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
             handler.ServerCertificateCustomValidationCallback = (_, cert, _, errors) =>
             {
                 if (cert is null) return false;
