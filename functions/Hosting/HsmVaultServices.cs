@@ -25,6 +25,7 @@ public static class HsmVaultServices
     public static IServiceCollection AddHsmVault(this IServiceCollection services, IConfiguration configuration)
     {
         // Every section is checked when the host starts: a bad value stops it with a line naming the setting.
+        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
         services.AddValidatedOptions<VaultOptions>(configuration, VaultOptions.Section, o => o.Problems());
         services.AddValidatedOptions<LimitsOptions>(configuration, LimitsOptions.Section, o => o.Problems());
         services.AddValidatedOptions<SeedOptions>(configuration, SeedOptions.Section, SeedSettings.Problems);
