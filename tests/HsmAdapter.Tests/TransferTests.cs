@@ -41,7 +41,7 @@ public class TransferTests(SoftHsmFixture hsm)
         Assert.Equal(rsa.ExportParameters(false).Modulus, _t.GetRsaPublicKey(k.Id).Modulus);
         var a = _t.GetKeyAttributes(k.Id);
         Assert.True(a.Token && a.Private && a.Sensitive);
-        Assert.False(a.Extractable);
+        Assert.True(a.Extractable && a.WrapWithTrusted); // wrappable by the trusted backup key only
         var ct = rsa.Encrypt("byok"u8.ToArray(), RSAEncryptionPadding.OaepSHA1);
         Assert.Equal("byok"u8.ToArray(), _t.DecryptRsa(k.Id, RsaPadding.OaepSha1, ct));
         // Signing was on only for the consistency check: the key was asked for decrypt and verify.
@@ -81,7 +81,8 @@ public class TransferTests(SoftHsmFixture hsm)
         using var aes = Aes.Create();
         aes.Key = raw;
         Assert.Equal(aes.EncryptCbc("byok aes"u8, iv), _t.EncryptAesCbcPad(k.Id, iv, "byok aes"u8.ToArray()));
-        Assert.False(_t.GetKeyAttributes(k.Id).Extractable);
+        var attributes = _t.GetKeyAttributes(k.Id);
+        Assert.True(attributes.Extractable && attributes.WrapWithTrusted); // wrappable by the trusted backup key only
         _t.DestroyKey(k.Id);
     }
 

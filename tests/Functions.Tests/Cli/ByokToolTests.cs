@@ -62,7 +62,8 @@ public sealed class ByokToolTests(HostFixture host) : IDisposable
 
         // The customer's public key, read from their token, verifies what the vault signs with the imported key.
         var spki = Path.Combine(_work, "customer.pub.der");
-        _customer.Tool("--read-object", "--type", "pubkey", "--id", "0a0b", "--output-file", spki);
+        // opensc cannot export an EC public key as SPKI with OpenSSL 3 ("cannot create EVP_PKEY"): EC reads CKA_EC_POINT instead.
+        if (kty == "RSA-HSM") _customer.Tool("--read-object", "--type", "pubkey", "--id", "0a0b", "--output-file", spki);
         var digest = SHA384.HashData("signed in the vault with the customer's key"u8);
         var alg = kty == "RSA-HSM" ? "RS384" : "ES384";
         var signed = await host.AdminAsync(HttpMethod.Post, $"keys/{name}/{Version(imported.Stdout)}/sign", new { alg, value = B64u(digest) });
@@ -76,8 +77,7 @@ public sealed class ByokToolTests(HostFixture host) : IDisposable
         }
         else
         {
-            using var ec = ECDsa.Create();
-            ec.ImportSubjectPublicKeyInfo(File.ReadAllBytes(spki), out _);
+            using var ec = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP384, Q = CustomerEcPoint("0a0b", 48) });
             Assert.True(ec.VerifyHash(digest, signature));
         }
     }
@@ -170,6 +170,19 @@ public sealed class ByokToolTests(HostFixture host) : IDisposable
         var key = bundle.GetProperty("key");
         return (name, key.GetProperty("kid").GetString()!, Convert.FromBase64String(Pad(key.GetProperty("n").GetString()!)),
             Convert.FromBase64String(Pad(key.GetProperty("e").GetString()!)));
+    }
+
+    /// <summary>The EC public point of the customer's key with this CKA_ID, from pkcs11-tool's listing (DER OCTET STRING of 04‖X‖Y).</summary>
+    private ECPoint CustomerEcPoint(string id, int fieldBytes)
+    {
+        var lines = _customer.Tool("--list-objects", "--type", "pubkey").Split('\n').Select(l => l.Trim()).ToList();
+        var idLine = lines.FindIndex(l => l == $"ID:         {id}" || (l.StartsWith("ID:") && l[3..].Trim() == id));
+        Assert.True(idLine > 0, "the customer's public key is not listed");
+        var pointLine = lines.FindLastIndex(idLine, l => l.StartsWith("EC_POINT:"));
+        var der = Convert.FromHexString(lines[pointLine]["EC_POINT:".Length..].Trim());
+        var raw = der[^(1 + 2 * fieldBytes)..];
+        Assert.Equal(0x04, raw[0]);
+        return new ECPoint { X = raw[1..(1 + fieldBytes)], Y = raw[(1 + fieldBytes)..] };
     }
 
     private static string Version(string importOutput) => importOutput.Trim().Split('/')[^1];

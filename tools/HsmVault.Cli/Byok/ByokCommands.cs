@@ -125,11 +125,15 @@ internal static class ByokCommands
         });
         command.SetAction((r, ct) => Run(async () =>
         {
-            var blob = await File.ReadAllBytesAsync(r.GetValue(file)!.FullName, ct);
-            var key = new JsonObject { ["kty"] = r.GetValue(kty), ["key_hsm"] = Base64Url.Encode(blob) };
-            if (r.GetValue(crv) is { } c) key["crv"] = c;
-            if (r.GetValue(ops) is { Length: > 0 } o) key["key_ops"] = new JsonArray([.. o.Select(x => JsonValue.Create(x))]);
-            var bundle = await WithVault(r, v => v.ImportKeyAsync(r.GetValue(name)!, new JsonObject { ["key"] = key }, ct));
+            // The token is checked before the file is read: a missing setting is reported first.
+            var bundle = await WithVault(r, async v =>
+            {
+                var blob = await File.ReadAllBytesAsync(r.GetValue(file)!.FullName, ct);
+                var key = new JsonObject { ["kty"] = r.GetValue(kty), ["key_hsm"] = Base64Url.Encode(blob) };
+                if (r.GetValue(crv) is { } c) key["crv"] = c;
+                if (r.GetValue(ops) is { Length: > 0 } o) key["key_ops"] = new JsonArray([.. o.Select(x => JsonValue.Create(x))]);
+                return await v.ImportKeyAsync(r.GetValue(name)!, new JsonObject { ["key"] = key }, ct);
+            });
             Console.WriteLine($"Imported {bundle["key"]?["kid"]}");
         }));
         return command;
