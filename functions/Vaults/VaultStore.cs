@@ -121,17 +121,6 @@ public sealed class VaultStore(Tables tables, ResiliencePipelines resilience, Va
         }
     }
 
-    /// <summary>Removes rows of a vault already marked deleted (not served, so no stamp is needed), 100 per transaction.</summary>
-    public async Task DeleteEntriesOfDeletedAsync(string name, IEnumerable<ITableEntity> entries, CancellationToken ct)
-    {
-        if (await FindAsync(name, ct) is not { Deleted: true }) throw new InvalidOperationException("The vault must be marked deleted first.");
-        foreach (var chunk in entries.Chunk(MaxTransactionActions))
-        {
-            var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)).ToList();
-            await resilience.StorageWrite.ExecuteAsync(async t => await tables.Vaults.SubmitTransactionAsync(actions, t), ct);
-        }
-    }
-
     /// <summary>Table storage commits at most 100 entities in one transaction: a larger policy change is refused, never split.</summary>
     public const int MaxEntriesPerChange = MaxTransactionActions - 1;
     private const int MaxTransactionActions = 100;
