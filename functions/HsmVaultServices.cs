@@ -29,6 +29,7 @@ public static class HsmVaultServices
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
         services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
         services.Configure<ThrottlingOptions>(configuration.GetSection(ThrottlingOptions.Section));
+        services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
         services.Configure<HsmOptions>(configuration.GetSection(HsmSection));
         services.AddSingleton(TimeProvider.System);
 
@@ -43,8 +44,16 @@ public static class HsmVaultServices
         services.AddSingleton<AccessPolicies>();
         services.AddSingleton<AccessPolicyStore>();
         services.AddSingleton<RequestThrottle>();
+        services.AddSingleton<Blobs>();
+        services.AddSingleton<AuditSigningKey>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ChainHeadSigner>();
+        services.AddSingleton<UnauthenticatedCounter>();
+        // Start order signer, log, counter; stop order the reverse: the counter's last aggregates reach the log before it
+        // drains, and the last head is signed after the log drained.
+        services.AddHostedService(sp => sp.GetRequiredService<ChainHeadSigner>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<UnauthenticatedCounter>());
         services.AddHostedService<StartupInitializer>();
         // After the initializer, which creates the tables the watcher polls.
         services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());

@@ -26,7 +26,7 @@ public sealed class Tables
         VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
     }
 
-    private static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
+    internal static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
         string.IsNullOrEmpty(clientId)
             ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
