@@ -13,6 +13,7 @@ using HsmVault.Throttling;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HsmVault;
@@ -57,6 +58,8 @@ public static class HsmVaultServices
         services.AddHostedService<StartupInitializer>();
         // After the initializer, which creates the tables the watcher polls.
         services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());
+        services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
+        services.AddSingleton<AuditStep>();
         services.AddSingleton<VaultRequestPipeline>();
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();

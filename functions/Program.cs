@@ -1,6 +1,8 @@
 using HsmVault;
 using HsmVault.Hosting;
 using HsmVault.Hsm;
+using HsmVault.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +11,10 @@ if (HostMode.UnderFunctionsHost(args))
     // Launched by the Azure Functions host: the isolated worker with ASP.NET Core integration.
     var host = new HostBuilder()
         .ConfigureFunctionsWebApplication()
-        .ConfigureServices((context, services) => services.AddHsmVault(context.Configuration))
+        .ConfigureServices((context, services) => services
+            // Behind the Functions front end: the client's address arrives in X-Forwarded-For.
+            .AddSingleton(new ClientAddresses(trustForwardedFor: true))
+            .AddHsmVault(context.Configuration))
         .Build();
     await host.RunAsync();
     return 0;

@@ -10,7 +10,11 @@ public sealed class ManagementContext(HttpRequest request, CallerIdentity caller
     public HttpRequest Request { get; } = request;
     public CallerIdentity Caller { get; } = caller;
     public string ApiVersion { get; } = apiVersion;
-    public CancellationToken Cancellation => Request.HttpContext.RequestAborted;
+    /// <summary>
+    /// None: once admitted, an operation runs to its end even if the client goes away, so no storage or HSM write is cut off
+    /// midway with an unknown outcome, and its audit record tells what it did.
+    /// </summary>
+    public CancellationToken Cancellation => CancellationToken.None;
     public string? AuditObjectId { get; set; }
 
     public Task<T> ReadJsonAsync<T>() where T : class => JsonBody.ReadAsync<T>(Request, maxBodyBytes);

@@ -20,10 +20,9 @@ public sealed class ManagementPipeline(
     VaultHosts hosts,
     BearerTokenValidator tokens,
     RequestThrottle throttle,
-    AuditLog audit,
+    AuditStep audit,
     IOptions<AuthOptions> auth,
     IOptions<LimitsOptions> limits,
-    TimeProvider clock,
     ILogger<ManagementPipeline> logger)
 {
     /// <summary>Audit records of the operator plane that name no vault use this vault name.</summary>
@@ -36,12 +35,13 @@ public sealed class ManagementPipeline(
 
         CallerIdentity? caller = null;
         ManagementContext? context = null;
+        string? apiVersion = null;
         VaultResult result;
         try
         {
             if (!hosts.IsBareSuffix(request.Host.Host))
                 throw VaultException.NotFound("NotFound", "The management API is served on the service's own host name, not on a vault's.");
-            var apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
+            apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
             caller = await VaultRequestPipeline.AuthenticateAsync(tokens, request, auth.Value.TenantId);
             throttle.DemandCaller(AuditVault, caller.ObjectId);
             if (!caller.Roles.Contains(auth.Value.OperatorRole, StringComparer.Ordinal))
@@ -50,19 +50,15 @@ public sealed class ManagementPipeline(
             context = new ManagementContext(request, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
         }
-        catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e)
         {
-            var mapped = VaultRequestPipeline.ErrorOf(e, operation, correlationId, logger);
-            result = VaultResult.Error(mapped);
-            if (mapped.Status == HttpStatusCode.Unauthorized)
+            result = VaultRequestPipeline.FailureOf(e, request, operation, correlationId, logger);
+            if (result.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = tokens.ChallengeHeaderValue;
         }
 
-        await audit.WriteAsync(new AuditRecord(
-            clock.GetUtcNow(), VaultNames.IsValid(vaultName) ? vaultName!.ToLowerInvariant() : AuditVault, caller?.ObjectId, caller?.AppId, caller?.TenantId,
-            request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation,
-            context?.AuditObjectId, null, (int)result.Status, VaultRequestPipeline.ResultOf(result),
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId));
-        return result;
+        var vault = VaultNames.IsValid(vaultName) ? vaultName!.ToLowerInvariant() : AuditVault;
+        return await audit.RecordAsync(request, new AuditStep.Outcome(vault, caller, operation, apiVersion, context?.AuditObjectId, null),
+            result, started, correlationId);
     }
 }

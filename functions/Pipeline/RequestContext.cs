@@ -11,7 +11,11 @@ public sealed class RequestContext(HttpRequest request, Vault vault, CallerIdent
     public Vault Vault { get; } = vault;
     public CallerIdentity Caller { get; } = caller;
     public string ApiVersion { get; } = apiVersion;
-    public CancellationToken Cancellation => Request.HttpContext.RequestAborted;
+    /// <summary>
+    /// None: once admitted, an operation runs to its end even if the client goes away, so no storage or HSM write is cut off
+    /// midway with an unknown outcome, and its audit record tells what it did.
+    /// </summary>
+    public CancellationToken Cancellation => CancellationToken.None;
 
     /// <summary>Object the operation touched (e.g. keys/name/version), recorded in the audit log.</summary>
     public string? AuditObjectId { get; set; }

@@ -27,8 +27,8 @@ public sealed class VaultRequestPipeline(
     AccessPolicies policies,
     RequestThrottle throttle,
     AuditLog audit,
+    AuditStep auditStep,
     IOptions<LimitsOptions> limits,
-    TimeProvider clock,
     ILogger<VaultRequestPipeline> logger)
 {
     /// <summary>An operation on the vault as a whole (list, rng…): only vault-wide grants count.</summary>
@@ -44,38 +44,53 @@ public sealed class VaultRequestPipeline(
         Vault? vault = null;
         CallerIdentity? caller = null;
         RequestContext? context = null;
+        string? apiVersion = null;
+        var refusedForBacklog = false;
         VaultResult result;
         try
         {
             vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted);
-            var apiVersion = ApiVersion.Require(request.Query["api-version"]);
+            apiVersion = ApiVersion.Require(request.Query["api-version"]);
             caller = await AuthenticateAsync(tokens, request, vault.TenantId);
             // After authentication, so requests without a valid token cannot spend a vault's allowance.
             throttle.DemandVault(vault.Name);
             throttle.DemandCaller(vault.Name, caller.ObjectId);
             if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
             await policies.DemandAsync(vault, caller, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);
-            if (audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", TimeSpan.FromSeconds(5));
+            if (refusedForBacklog = audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", TimeSpan.FromSeconds(5));
             context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
         }
-        catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e)
         {
-            var mapped = ErrorOf(e, operation.Name, correlationId, logger);
-            result = VaultResult.Error(mapped);
-            if (mapped.Status == HttpStatusCode.Unauthorized)
+            result = FailureOf(e, request, operation.Name, correlationId, logger);
+            if (result.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = vault is null ? tokens.ChallengeHeaderValue : tokens.ChallengeFor(vault.TenantId);
-            if ((int)mapped.Status >= 500)
-                logger.LogWarning("{Operation} failed with {Status} {Code}: {Reason}", operation.Name, (int)mapped.Status, mapped.Code, e.GetType().Name);
         }
 
-        if (vault is not null)
-            await audit.WriteAsync(new AuditRecord(
-                clock.GetUtcNow(), vault.Name, caller?.ObjectId, caller?.AppId, caller?.TenantId,
-                request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation.Name,
-                context?.AuditObjectId, context?.AuditAlgorithm, (int)result.Status, ResultOf(result),
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId));
-        return result;
+        if (refusedForBacklog)
+        {
+            auditStep.CountRefusal(request, vault?.Name, result);
+            return result;
+        }
+        // Also when the client went away: the operation may have changed state, so its record is stored all the same.
+        return await auditStep.RecordAsync(request,
+            new AuditStep.Outcome(vault?.Name, caller, operation.Name, apiVersion, context?.AuditObjectId, context?.AuditAlgorithm),
+            result, started, correlationId);
+    }
+
+    /// <summary>
+    /// The result of a failed request: its Key Vault error, or 499 when the client closed the connection and the operation
+    /// was cancelled (nobody reads that answer, but the audit record says what happened).
+    /// </summary>
+    internal static VaultResult FailureOf(Exception e, HttpRequest request, string operation, string correlationId, ILogger logger)
+    {
+        if (e is OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+            return VaultResult.Error(new VaultException((HttpStatusCode)499, "ClientClosedRequest", "The client closed the connection."));
+        var mapped = ErrorOf(e, operation, correlationId, logger);
+        if ((int)mapped.Status >= 500)
+            logger.LogWarning("{Operation} failed with {Status} {Code}: {Reason}", operation, (int)mapped.Status, mapped.Code, e.GetType().Name);
+        return VaultResult.Error(mapped);
     }
 
     /// <summary>A validated caller of <paramref name="tenantId"/>, else 401 (503 when the issuer's keys cannot be fetched).</summary>

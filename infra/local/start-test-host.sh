@@ -76,6 +76,8 @@ log="$dir/host.log"
   export HsmVault__DevIdentity__Principals__5__TenantId="$tenant2"
   export HsmVault__DevIdentity__Principals__5__Roles__0=HsmVault.Operator
   export HsmVault__Auth__OperatorRole=HsmVault.Operator
+  # Aggregates of failures before authentication are closed every 2 s, so tests see them without waiting a minute.
+  export HsmVault__Audit__UnauthenticatedWindow=00:00:02
   # Low limits for two vaults the throttling test creates; every other vault keeps the generous defaults.
   export HsmVault__Throttling__Vaults__throttledcaller__CallerRequestsPerSecond=5
   export HsmVault__Throttling__Vaults__throttledvault__VaultRequestsPerSecond=5
