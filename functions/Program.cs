@@ -1,7 +1,6 @@
-using HsmVault;
 using HsmVault.Hosting;
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

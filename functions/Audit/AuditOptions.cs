@@ -4,9 +4,6 @@ public sealed class AuditOptions
 {
     public const string Section = "HsmVault:Audit";
 
-    /// <summary>Blob container of the audit segments; Key Vault's diagnostic logs use this name.</summary>
-    public string Container { get; set; } = "insights-logs-auditevent";
-
     /// <summary>
     /// Resource id of a vault in the records and blob paths is this prefix plus the vault name in capitals, as Key Vault's
     /// diagnostic logs write it (subscription and resource group of the deployment).

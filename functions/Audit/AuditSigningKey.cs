@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Azure;
 using HsmVault.Hsm;
 using HsmVault.Resilience;
-using HsmVault.Secrets;
 using HsmVault.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,5 @@
 using Azure.Core;
 using Azure.Storage.Blobs;
-using HsmVault.Audit;
 using Microsoft.Extensions.Options;
 
 namespace HsmVault.Storage;
@@ -8,7 +7,7 @@ namespace HsmVault.Storage;
 /// <summary>The blob container of audit segments (append blobs), created once at start.</summary>
 public sealed class Blobs
 {
-    public Blobs(IOptions<StorageOptions> storage, IOptions<AuditOptions> audit)
+    public Blobs(IOptions<StorageOptions> storage)
     {
         var o = storage.Value;
         var clientOptions = new BlobClientOptions();
@@ -19,7 +18,7 @@ public sealed class Blobs
         var service = string.IsNullOrEmpty(o.BlobEndpoint)
             ? new BlobServiceClient(o.ConnectionString, clientOptions)
             : new BlobServiceClient(new Uri(o.BlobEndpoint), Tables.ManagedIdentity(o.ManagedIdentityClientId), clientOptions);
-        Audit = service.GetBlobContainerClient(audit.Value.Container);
+        Audit = service.GetBlobContainerClient(o.AuditContainer);
     }
 
     public BlobContainerClient Audit { get; }

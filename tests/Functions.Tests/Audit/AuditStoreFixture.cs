@@ -19,7 +19,7 @@ namespace HsmVault.Tests.Audit;
 /// </summary>
 public sealed class AuditStoreFixture : IAsyncDisposable
 {
-    public AuditOptions Options { get; } = new() { Container = "t" + Guid.NewGuid().ToString("N")[..20], HeadSigningInterval = TimeSpan.FromHours(1) };
+    public AuditOptions Options { get; } = new() { HeadSigningInterval = TimeSpan.FromHours(1) };
     public HsmToken Hsm { get; }
     public Tables Tables { get; }
     public Blobs Blobs { get; }
@@ -35,10 +35,13 @@ public sealed class AuditStoreFixture : IAsyncDisposable
         {
             LibraryPath = "/usr/lib/softhsm/libsofthsm2.so", TokenLabel = TestHostEnvironment.TokenLabel, UserPin = TestHostEnvironment.TokenPin,
         });
-        var storage = Microsoft.Extensions.Options.Options.Create(new StorageOptions { ConnectionString = TestEnvironment.Tables, TablePrefix = TestEnvironment.UniqueTablePrefix() });
+        var storage = Microsoft.Extensions.Options.Options.Create(new StorageOptions
+        {
+            ConnectionString = TestEnvironment.Tables, TablePrefix = TestEnvironment.UniqueTablePrefix(), AuditContainer = "t" + Guid.NewGuid().ToString("N")[..20],
+        });
         var audit = Microsoft.Extensions.Options.Options.Create(Options);
         Tables = new Tables(storage);
-        Blobs = new Blobs(storage, audit);
+        Blobs = new Blobs(storage);
         var resilience = new ResiliencePipelines(TimeSpan.FromSeconds(10));
         Key = new AuditSigningKey(Hsm, Tables, resilience, TimeProvider.System, NullLogger<AuditSigningKey>.Instance);
         Log = new AuditLog(Blobs, audit, NullLogger<AuditLog>.Instance);

@@ -1,0 +1,79 @@
+using HsmVault.Http;
+using HsmVault.Access;
+using HsmVault.Audit;
+using HsmVault.Hsm;
+using HsmVault.Identity;
+using HsmVault.Keys;
+using HsmVault.Management;
+using HsmVault.Objects;
+using HsmVault.Resilience;
+using HsmVault.Secrets;
+using HsmVault.Storage;
+using HsmVault.Throttling;
+using HsmVault.Vaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HsmVault.Hosting;
+
+/// <summary>Everything both hosts register: the request pipeline and every feature behind it.</summary>
+public static class HsmVaultServices
+{
+    public const string HsmSection = "HsmVault:Hsm";
+
+    public static IServiceCollection AddHsmVault(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.Configure<VaultOptions>(configuration.GetSection(VaultOptions.Section));
+        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.Section));
+        services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
+        services.Configure<ThrottlingOptions>(configuration.GetSection(ThrottlingOptions.Section));
+        services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
+        services.Configure<HsmOptions>(configuration.GetSection(HsmSection));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
+        services.AddSingleton<Tables>();
+        services.AddSingleton(sp => new ResiliencePipelines(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OperationTimeout));
+        services.AddSingleton<VaultHosts>();
+        services.AddSingleton<VaultStateWatcher>();
+        services.AddSingleton<ITrustedTenants>(sp => sp.GetRequiredService<VaultStateWatcher>());
+        services.AddSingleton<VaultStore>();
+        services.AddSingleton<VaultDirectory>();
+        services.AddSingleton<AccessPolicies>();
+        services.AddSingleton<AccessPolicyStore>();
+        services.AddSingleton<RequestThrottle>();
+        services.AddSingleton<Blobs>();
+        services.AddSingleton<AuditSigningKey>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ChainHeadSigner>();
+        services.AddSingleton<UnauthenticatedCounter>();
+        // Start order signer, log, counter; stop order the reverse: the counter's last aggregates reach the log before it
+        // drains, and the last head is signed after the log drained.
+        services.AddHostedService(sp => sp.GetRequiredService<ChainHeadSigner>());
+        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<UnauthenticatedCounter>());
+        services.AddHostedService<StartupInitializer>();
+        // After the initializer, which creates the tables the watcher polls.
+        services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());
+        services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
+        services.AddSingleton<AuditStep>();
+        services.AddSingleton<VaultRequestPipeline>();
+        services.AddSingleton<ManagementPipeline>();
+        services.AddSingleton<VaultManagement>();
+        services.AddHsmVaultAuthentication(configuration);
+
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<KeyMapper>();
+        services.AddSingleton<KeyLifecycle>();
+        services.AddSingleton<KeyCrypto>();
+
+        services.AddSingleton<SecretEncryptionKeys>();
+        services.AddSingleton<SecretCipher>();
+        services.AddSingleton<SecretStore>();
+        services.AddSingleton<SecretLifecycle>();
+        return services;
+    }
+}

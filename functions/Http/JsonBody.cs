@@ -1,0 +1,43 @@
+using System.Net;
+using HsmVault.Objects;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace HsmVault.Http;
+
+/// <summary>Reads a JSON request body, refusing oversized, empty or malformed bodies with 4xx errors.</summary>
+public static class JsonBody
+{
+    public static async Task<T> ReadAsync<T>(HttpRequest request, int maxBodyBytes) where T : class
+    {
+        var body = await ReadBytesAsync(request, maxBodyBytes);
+        if (body.Length == 0) throw VaultException.BadParameter("The request body is required.");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, VaultResult.Json)
+                ?? throw VaultException.BadParameter("The request body is required.");
+        }
+        catch (JsonException e)
+        {
+            // JsonException messages name the offending path and position, never values.
+            throw VaultException.BadParameter($"The request body is not valid JSON for this operation: {e.Path ?? "$"} (line {e.LineNumber}, position {e.BytePositionInLine}).");
+        }
+    }
+
+    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, int maxBodyBytes)
+    {
+        if (request.ContentLength > maxBodyBytes) throw TooLarge(maxBodyBytes);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBodyBytes) throw TooLarge(maxBodyBytes);
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static VaultException TooLarge(int maxBodyBytes) => new(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge",
+        $"The request body is larger than the limit of {maxBodyBytes} bytes.");
+}

@@ -1,0 +1,21 @@
+using HsmVault.Identity;
+using HsmVault.Objects;
+using Microsoft.AspNetCore.Http;
+
+namespace HsmVault.Http;
+
+/// <summary>An operator's management request after authentication and the role check.</summary>
+public sealed class ManagementContext(HttpRequest request, CallerIdentity caller, string apiVersion, int maxBodyBytes)
+{
+    public HttpRequest Request { get; } = request;
+    public CallerIdentity Caller { get; } = caller;
+    public string ApiVersion { get; } = apiVersion;
+    /// <summary>
+    /// None: once admitted, an operation runs to its end even if the client goes away, so no storage or HSM write is cut off
+    /// midway with an unknown outcome, and its audit record tells what it did.
+    /// </summary>
+    public CancellationToken Cancellation => CancellationToken.None;
+    public string? AuditObjectId { get; set; }
+
+    public Task<T> ReadJsonAsync<T>() where T : class => JsonBody.ReadAsync<T>(Request, maxBodyBytes);
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using HsmVault.Access;
+using HsmVault.Audit;
+using HsmVault.Identity;
+using HsmVault.Objects;
+using HsmVault.Throttling;
+using HsmVault.Vaults;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HsmVault.Http;
+
+/// <summary>
+/// The one path every data-plane request takes, under either host: vault, api-version, authentication,
+/// authorization, execution, error mapping, audit. Function classes only describe their operation.
+/// </summary>
+public sealed class VaultRequestPipeline(
+    VaultDirectory vaults,
+    BearerTokenValidator tokens,
+    AccessPolicies policies,
+    RequestThrottle throttle,
+    AuditLog audit,
+    AuditStep auditStep,
+    IOptions<LimitsOptions> limits,
+    ILogger<VaultRequestPipeline> logger)
+{
+    /// <summary>An operation on the vault as a whole (list, rng…): only vault-wide grants count.</summary>
+    public Task<IActionResult> RunAsync(HttpRequest request, VaultOperation operation, Func<RequestContext, Task<VaultResult>> execute) =>
+        RunAsync(request, operation, null, execute);
+
+    /// <summary>An operation on one named object (from the route): key-scoped grants covering it count too.</summary>
+    public async Task<IActionResult> RunAsync(HttpRequest request, VaultOperation operation, string? objectName, Func<RequestContext, Task<VaultResult>> execute)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var correlationId = RequestIds.StartResponse(request);
+
+        Vault? vault = null;
+        CallerIdentity? caller = null;
+        RequestContext? context = null;
+        string? apiVersion = null;
+        var refusedForBacklog = false;
+        VaultResult result;
+        try
+        {
+            vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted);
+            apiVersion = ApiVersion.Require(request.Query["api-version"]);
+            caller = await CallerAuthentication.AuthenticateAsync(tokens, request, vault.TenantId);
+            // After authentication, so requests without a valid token cannot spend a vault's allowance.
+            throttle.DemandVault(vault.Name);
+            throttle.DemandCaller(vault.Name, caller.ObjectId);
+            if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
+            await policies.DemandAsync(vault, caller, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);
+            if (refusedForBacklog = audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", TimeSpan.FromSeconds(5));
+            context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
+            result = await execute(context);
+        }
+        catch (Exception e)
+        {
+            result = KeyVaultErrors.FailureOf(e, request, operation.Name, correlationId, logger);
+            if (result.Status == HttpStatusCode.Unauthorized)
+                request.HttpContext.Response.Headers.WWWAuthenticate = vault is null ? tokens.ChallengeHeaderValue : tokens.ChallengeFor(vault.TenantId);
+        }
+
+        if (refusedForBacklog)
+        {
+            auditStep.CountRefusal(request, vault?.Name, result);
+            return result;
+        }
+        // Also when the client went away: the operation may have changed state, so its record is stored all the same.
+        return await auditStep.RecordAsync(request,
+            new AuditStep.Outcome(vault?.Name, caller, operation.Name, apiVersion, context?.AuditObjectId, context?.AuditAlgorithm),
+            result, started, correlationId);
+    }
+}
