@@ -21,7 +21,6 @@ public sealed class Tables
             : new TableServiceClient(new Uri(o.TableEndpoint), ManagedIdentity(o.ManagedIdentityClientId), clientOptions);
         Vaults = service.GetTableClient(o.TablePrefix + "vaults");
         Keys = service.GetTableClient(o.TablePrefix + "keys");
-        Audit = service.GetTableClient(o.TablePrefix + "audit");
         Secrets = service.GetTableClient(o.TablePrefix + "secrets");
         VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
     }
@@ -34,14 +33,13 @@ public sealed class Tables
     /// <summary>One partition per vault: the vault row and its access policy entries.</summary>
     public TableClient Vaults { get; }
     public TableClient Keys { get; }
-    public TableClient Audit { get; }
     public TableClient Secrets { get; }
     /// <summary>Each vault's own HSM keys (e.g. its secret-encryption key), one row per vault and purpose.</summary>
     public TableClient VaultKeys { get; }
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Keys, Audit, Secrets, VaultKeys })
+        foreach (var table in new[] { Vaults, Keys, Secrets, VaultKeys })
             await table.CreateIfNotExistsAsync(ct);
     }
 }

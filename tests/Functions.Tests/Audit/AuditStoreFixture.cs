@@ -19,7 +19,9 @@ namespace HsmVault.Tests.Audit;
 /// </summary>
 public sealed class AuditStoreFixture : IAsyncDisposable
 {
-    public AuditOptions Options { get; } = new() { HeadSigningInterval = TimeSpan.FromHours(1) };
+    // Heads are signed by the test itself; the commit timeout is generous because these tests check the chain, not latency,
+    // and a shared machine under load can take seconds per append.
+    public AuditOptions Options { get; } = new() { HeadSigningInterval = TimeSpan.FromHours(1), CommitTimeout = TimeSpan.FromMinutes(2) };
     public HsmToken Hsm { get; }
     public Tables Tables { get; }
     public Blobs Blobs { get; }
