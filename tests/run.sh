@@ -83,7 +83,7 @@ results+=("$tap")
 
 section "pwsh 7.6.9 + Pester 6.2.0 (tests/PowerShell)"
 junit="$work/results/powershell.junit.xml"
-"$repo/.local/tools/pwsh/pwsh" -NoProfile -NonInteractive -File tests/PowerShell/run.ps1 \
+POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off "$repo/.local/tools/pwsh/pwsh" -NoProfile -NonInteractive -File tests/PowerShell/run.ps1 \
   -PesterPath "$repo/.local/tools/nuget/pester/6.2.0/tools/Pester.psd1" -ResultPath "$junit" || true
 results+=("$junit")
 

@@ -6,6 +6,7 @@ using HsmVault.Identity;
 using HsmVault.Keys;
 using HsmVault.Management;
 using HsmVault.Objects;
+using HsmVault.Portal;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
@@ -64,6 +65,8 @@ public static class HsmVaultServices
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();
         services.AddHsmVaultAuthentication(configuration);
+        services.AddPortal(configuration);
+        services.AddSingleton<PortalCors>();
 
         services.AddSingleton<KeyStore>();
         services.AddSingleton<KeyMapper>();

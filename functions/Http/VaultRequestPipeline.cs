@@ -25,6 +25,7 @@ public sealed class VaultRequestPipeline(
     AuditLog audit,
     AuditStep auditStep,
     IOptions<LimitsOptions> limits,
+    PortalCors cors,
     ILogger<VaultRequestPipeline> logger)
 {
     /// <summary>An operation on the vault as a whole (list, rng…): only vault-wide grants count.</summary>
@@ -36,6 +37,7 @@ public sealed class VaultRequestPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = RequestIds.StartResponse(request);
+        cors.Apply(request);
 
         Vault? vault = null;
         CallerIdentity? caller = null;

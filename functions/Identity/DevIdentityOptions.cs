@@ -8,6 +8,12 @@ public sealed class DevIdentityOptions
     public List<DevPrincipal> Principals { get; set; } = [];
 
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The public client (the portal) that may use the authorization endpoint; it must match HsmVault:Portal:ClientId.</summary>
+    public string PublicClientId { get; set; } = "hsmvault-portal";
+
+    /// <summary>Redirect URIs that public client may use; empty = only "{host's base URL}/portal/".</summary>
+    public List<string> RedirectUris { get; set; } = [];
 }
 
 /// <summary>A client-credentials principal of the development identity provider.</summary>

@@ -22,6 +22,7 @@ public sealed class DevIdentityProvider
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly DevAuthorizationCodes _codes;
 
     public DevIdentityProvider(
         IOptions<AuthOptions> auth,
@@ -30,6 +31,7 @@ public sealed class DevIdentityProvider
         ILogger<DevIdentityProvider>? logger = null,
         TimeProvider? time = null)
     {
+        _codes = new DevAuthorizationCodes(time);
         _auth = auth.Value;
         _options = options.Value;
         SigningKey = signingKey;
@@ -65,7 +67,8 @@ public sealed class DevIdentityProvider
             ["subject_types_supported"] = new JsonArray("pairwise"),
             ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
             ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
-            ["grant_types_supported"] = new JsonArray("client_credentials"),
+            ["grant_types_supported"] = new JsonArray("client_credentials", "authorization_code"),
+            ["code_challenge_methods_supported"] = new JsonArray("S256"),
             ["scopes_supported"] = new JsonArray("openid"),
             ["tenant_region_scope"] = null,
         };
@@ -88,7 +91,7 @@ public sealed class DevIdentityProvider
     public DevTokenResponse RequestToken(string tenant, string? grantType, string? clientId, string? clientSecret, string? scope)
     {
         if (!string.Equals(grantType, "client_credentials", StringComparison.Ordinal))
-            return DevTokenResponse.Error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+            return DevTokenResponse.Error(400, "unsupported_grant_type", "grant_type must be client_credentials or authorization_code.");
 
         if (!IsKnownTenant(tenant))
             return DevTokenResponse.Error(400, "invalid_request", "Unknown tenant.");
@@ -109,20 +112,77 @@ public sealed class DevIdentityProvider
             return DevTokenResponse.Error(400, "invalid_scope", "scope must be a single '<resource>/.default' value.");
 
         var audience = scope[..^DefaultScopeSuffix.Length];
-        var lifetime = _options.TokenLifetime;
-        var token = CreateAccessToken(principal, principalTenant, audience, lifetime);
         _logger.LogInformation("Issued development token for client {ClientId} (oid {ObjectId}), audience {Audience}", principal.ClientId, principal.ObjectId, audience);
+        return TokenResponse(principal, principalTenant, audience, principal.ClientId, "app");
+    }
 
+    /// <summary>The principals that can sign in at the authorization endpoint of a tenant (their client ids).</summary>
+    public IEnumerable<string> SignInNames(string tenant) =>
+        _options.Principals.Where(p => string.Equals(PrincipalTenant(p), tenant, StringComparison.OrdinalIgnoreCase)).Select(p => p.ClientId);
+
+    /// <summary>
+    /// Checks an authorization request (response_type=code, the public client, a registered redirect URI, PKCE S256, a
+    /// '<resource>/.default' scope). Returns an error message, or null when the request is acceptable.
+    /// </summary>
+    public string? CheckAuthorizationRequest(string tenant, DevAuthorizationRequest request)
+    {
+        if (!IsKnownTenant(tenant)) return "Unknown tenant.";
+        if (!string.Equals(request.ClientId, _options.PublicClientId, StringComparison.Ordinal)) return "Unknown client_id.";
+        if (!RedirectUris.Contains(request.RedirectUri ?? "", StringComparer.Ordinal)) return "redirect_uri is not registered for this client.";
+        if (request.ResponseType != "code") return "Only response_type=code is supported.";
+        if (request.CodeChallengeMethod != "S256" || !DevAuthorizationCodes.IsPkceValue(request.CodeChallenge))
+            return "A PKCE code_challenge with code_challenge_method=S256 is required.";
+        return AudienceOf(request.Scope) is null ? "scope must include one '<resource>/.default' value." : null;
+    }
+
+    /// <summary>Signs a principal in for a checked authorization request; returns the authorization code, or null for wrong credentials.</summary>
+    public string? SignIn(string tenant, DevAuthorizationRequest request, string? clientId, string? secret)
+    {
+        var principal = Authenticate(clientId, secret);
+        if (principal is null || !string.Equals(PrincipalTenant(principal), tenant, StringComparison.OrdinalIgnoreCase))
+        {
+            _logger.LogInformation("Development sign-in rejected for {ClientId}", clientId);
+            return null;
+        }
+        return _codes.Issue(new DevAuthorizationGrant(principal, tenant, request.ClientId!, request.RedirectUri!, request.CodeChallenge!,
+            AudienceOf(request.Scope)!, _codes.Now + DevAuthorizationCodes.Lifetime));
+    }
+
+    /// <summary>The token endpoint's authorization_code grant (public client, PKCE verifier required).</summary>
+    public DevTokenResponse RedeemAuthorizationCode(string tenant, string? code, string? clientId, string? redirectUri, string? codeVerifier)
+    {
+        var grant = _codes.Redeem(code, clientId, redirectUri, codeVerifier);
+        if (grant is null || !string.Equals(grant.Tenant, tenant, StringComparison.OrdinalIgnoreCase))
+            return DevTokenResponse.Error(400, "invalid_grant", "The authorization code is invalid, expired, already used, or was issued for another client, redirect URI or code verifier.");
+        _logger.LogInformation("Issued development token for {ClientId} (oid {ObjectId}) signed in to {App}", grant.Principal.ClientId, grant.Principal.ObjectId, grant.ClientId);
+        return TokenResponse(grant.Principal, grant.Tenant, grant.Audience, grant.ClientId, "user");
+    }
+
+    private IReadOnlyList<string> RedirectUris => _options.RedirectUris.Count > 0 ? _options.RedirectUris : [$"{Authority}/portal/"];
+
+    private string PrincipalTenant(DevPrincipal p) => string.IsNullOrEmpty(p.TenantId) ? _auth.TenantId : p.TenantId;
+
+    /// <summary>The resource of the one '<resource>/.default' entry of a space-separated scope (openid and the like ignored).</summary>
+    private static string? AudienceOf(string? scope)
+    {
+        var defaults = (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(s => s.EndsWith(DefaultScopeSuffix, StringComparison.Ordinal) && s.Length > DefaultScopeSuffix.Length).ToList();
+        return defaults.Count == 1 ? defaults[0][..^DefaultScopeSuffix.Length] : null;
+    }
+
+    private DevTokenResponse TokenResponse(DevPrincipal principal, string tenant, string audience, string appId, string identityType)
+    {
+        var lifetime = _options.TokenLifetime;
         return new DevTokenResponse(200, new JsonObject
         {
             ["token_type"] = "Bearer",
             ["expires_in"] = (long)lifetime.TotalSeconds - 1,
             ["ext_expires_in"] = (long)lifetime.TotalSeconds - 1,
-            ["access_token"] = token,
+            ["access_token"] = CreateAccessToken(principal, tenant, audience, lifetime, appId, identityType),
         });
     }
 
-    private string CreateAccessToken(DevPrincipal principal, string tenant, string audience, TimeSpan lifetime)
+    private string CreateAccessToken(DevPrincipal principal, string tenant, string audience, TimeSpan lifetime, string appId, string identityType)
     {
         var now = _time.GetUtcNow();
         var claims = new Dictionary<string, object>
@@ -130,11 +190,13 @@ public sealed class DevIdentityProvider
             ["tid"] = tenant,
             ["oid"] = principal.ObjectId,
             ["sub"] = principal.ObjectId,
-            ["appid"] = principal.ClientId,
-            ["azp"] = principal.ClientId,
-            ["idtyp"] = "app",
+            ["appid"] = appId,
+            ["azp"] = appId,
+            ["idtyp"] = identityType,
             ["ver"] = "2.0",
         };
+        if (identityType == "user")
+            claims["name"] = principal.ClientId;
         if (principal.Roles.Count > 0)
             claims["roles"] = principal.Roles.ToArray();
         if (principal.Groups.Count > 0)
@@ -166,6 +228,10 @@ public sealed class DevIdentityProvider
         return principal is not null && matches && clientSecret is { Length: > 0 } ? principal : null;
     }
 }
+
+/// <summary>The parameters of an authorization request (query string of the GET, hidden fields of the sign-in form).</summary>
+public sealed record DevAuthorizationRequest(string? ClientId, string? RedirectUri, string? ResponseType, string? Scope, string? State,
+    string? CodeChallenge, string? CodeChallengeMethod);
 
 /// <summary>Status code and JSON body of a token endpoint response.</summary>
 public sealed record DevTokenResponse(int StatusCode, JsonObject Body)

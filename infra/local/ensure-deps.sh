@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a local run or test run needs, idempotently; fails loudly with a hint otherwise.
-# Usage: ensure-deps.sh [--tests]   (--tests also installs tests/e2e-node dependencies, among them the HCL
-# parser @cdktf/hcl2json, the Bicep CLI under .local/tools for the infra checks, and pwsh + Pester for tests/PowerShell)
+# Usage: ensure-deps.sh [--tests]   (always: the portal's npm packages and its build; --tests also installs
+# Debian's chromium for the portal tests, tests/e2e-node dependencies (among them playwright-core and the HCL parser
+# @cdktf/hcl2json), the Bicep CLI under .local/tools for the infra checks, and pwsh + Pester for tests/PowerShell)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,18 +18,22 @@ command -v npm >/dev/null 2>&1 || die "npm not found. Install npm (e.g. 'apt-get
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 20 ] || die "node $(node --version) is too old; Node.js 20 or newer is required."
 
-if ! command -v softhsm2-util >/dev/null 2>&1 || [ ! -e "$softhsm_lib" ] || ! command -v pkcs11-tool >/dev/null 2>&1; then
-  log "installing softhsm2 and opensc with apt-get"
+# apt_install PKG...: installs Debian packages (as root, or with sudo), failing with the command to run by hand.
+apt_install() {
+  local apt=(apt-get)
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null 2>&1 || die "softhsm2/opensc missing and not root: run 'sudo apt-get update && sudo apt-get install -y softhsm2 opensc'."
+    command -v sudo >/dev/null 2>&1 || die "$* missing and not root: run 'sudo apt-get update && sudo apt-get install -y $*'."
     apt=(sudo apt-get)
-  else
-    apt=(apt-get)
   fi
+  log "installing $* with apt-get"
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" update -qq \
-    || die "'apt-get update' failed; install manually: apt-get update && apt-get install -y softhsm2 opensc"
-  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq softhsm2 opensc >/dev/null \
-    || die "'apt-get install softhsm2 opensc' failed; install them manually."
+    || die "'apt-get update' failed; install manually: apt-get update && apt-get install -y $*"
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq "$@" >/dev/null \
+    || die "'apt-get install $*' failed; install them manually."
+}
+
+if ! command -v softhsm2-util >/dev/null 2>&1 || [ ! -e "$softhsm_lib" ] || ! command -v pkcs11-tool >/dev/null 2>&1; then
+  apt_install softhsm2 opensc
 fi
 command -v softhsm2-util >/dev/null 2>&1 || die "softhsm2-util still missing after install (package softhsm2)."
 [ -e "$softhsm_lib" ] || die "$softhsm_lib still missing after install (package softhsm2)."
@@ -94,7 +99,7 @@ pwsh_bin="$repo/.local/tools/pwsh/pwsh"
 pester_version=6.2.0
 pester_psd1="$repo/.local/tools/nuget/pester/$pester_version/tools/Pester.psd1"
 ensure_pwsh_and_pester() {
-  if ! [ -x "$pwsh_bin" ] || [ "$("$pwsh_bin" -NoProfile -NoLogo -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]; then
+  if ! [ -x "$pwsh_bin" ] || [ "$(POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off "$pwsh_bin" -NoProfile -NoLogo -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]; then
     log "installing PowerShell $pwsh_version (dotnet tool) into .local/tools/pwsh"
     rm -rf "$repo/.local/tools/pwsh"
     dotnet tool install PowerShell --version "$pwsh_version" --tool-path "$repo/.local/tools/pwsh" >/dev/null \
@@ -109,10 +114,19 @@ ensure_pwsh_and_pester() {
 }
 
 npm_install "$here" node_modules/.bin/azurite-table
+# The web portal (Preact, bundled by esbuild) into portal/dist, which the app's build copies to its output folder portal/.
+npm_install "$repo/portal" node_modules/esbuild/package.json
+(cd "$repo/portal" && node build.mjs >/dev/null) || die "building the portal failed: cd portal && node build.mjs"
 if [ "${1:-}" = "--tests" ]; then
   npm_install "$repo/tests/e2e-node" node_modules/@cdktf/hcl2json/package.json
   [ -e "$repo/tests/e2e-node/node_modules/@azure/keyvault-keys/package.json" ] \
     || die "tests/e2e-node: @azure/keyvault-keys missing after npm ci."
+  [ -e "$repo/tests/e2e-node/node_modules/playwright-core/package.json" ] \
+    || die "tests/e2e-node: playwright-core missing after npm ci."
+  # The portal's browser tests drive Debian's Chromium (playwright-core downloads no browser).
+  [ -x /usr/bin/chromium ] || apt_install chromium
+  /usr/bin/chromium --headless --no-sandbox --disable-gpu --version >/dev/null 2>&1 \
+    || die "/usr/bin/chromium does not start; reinstall it: apt-get install --reinstall chromium"
   ensure_bicep
   ensure_pwsh_and_pester
 fi

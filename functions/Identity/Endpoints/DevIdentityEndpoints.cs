@@ -25,6 +25,18 @@ public static class DevIdentityEndpoints
         app.MapPost("/{tenant}/oauth2/v2.0/token", TokenAsync)
             .WithName("DevIdentity.Token").ExcludeFromDescription();
 
+        app.MapGet("/{tenant}/oauth2/v2.0/authorize", (string tenant, HttpContext context, DevIdentityProvider idp) =>
+                Authorize(tenant, AuthorizationRequest(context.Request.Query), idp, signIn: null))
+            .WithName("DevIdentity.Authorize").ExcludeFromDescription();
+
+        app.MapPost("/{tenant}/oauth2/v2.0/authorize", async (string tenant, HttpContext context, DevIdentityProvider idp) =>
+            {
+                if (!context.Request.HasFormContentType) return Page(400, DevSignInPage.RenderError("The sign-in form must be form-encoded."));
+                var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                return Authorize(tenant, AuthorizationRequest(form), idp, (form["principal"], form["secret"]));
+            })
+            .WithName("DevIdentity.SignIn").ExcludeFromDescription();
+
         return app;
     }
 
@@ -48,8 +60,81 @@ public static class DevIdentityEndpoints
             clientSecret = basicSecret;
         }
 
-        var response = idp.RequestToken(tenant, form["grant_type"], clientId, clientSecret, form["scope"]);
+        var response = form["grant_type"] == "authorization_code"
+            ? idp.RedeemAuthorizationCode(tenant, form["code"], clientId, form["redirect_uri"], form["code_verifier"])
+            : idp.RequestToken(tenant, form["grant_type"], clientId, clientSecret, form["scope"]);
         return Results.Json(response.Body, Json, statusCode: response.StatusCode);
+    }
+
+    private static readonly string[] RequestFields =
+        ["client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method"];
+
+    private static DevAuthorizationRequest AuthorizationRequest(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> values)
+    {
+        var v = values.Where(p => RequestFields.Contains(p.Key)).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
+        return new DevAuthorizationRequest(v.GetValueOrDefault("client_id"), v.GetValueOrDefault("redirect_uri"), v.GetValueOrDefault("response_type"),
+            v.GetValueOrDefault("scope"), v.GetValueOrDefault("state"), v.GetValueOrDefault("code_challenge"), v.GetValueOrDefault("code_challenge_method"));
+    }
+
+    /// <summary>
+    /// The authorization endpoint: a checked request shows the sign-in page; a sign-in with the right secret redirects to the
+    /// registered redirect URI with the code (query) and the caller's state. A bad request is shown, never redirected.
+    /// </summary>
+    private static IResult Authorize(string tenant, DevAuthorizationRequest request, DevIdentityProvider idp, (string? Principal, string? Secret)? signIn)
+    {
+        if (idp.CheckAuthorizationRequest(tenant, request) is { } problem)
+            return Page(400, DevSignInPage.RenderError(problem));
+
+        string? error = null;
+        if (signIn is var (principal, secret))
+        {
+            if (idp.SignIn(tenant, request, principal, secret) is { } code)
+            {
+                var query = $"code={Uri.EscapeDataString(code)}" + (request.State is { Length: > 0 } s ? $"&state={Uri.EscapeDataString(s)}" : "");
+                return new RedirectResult(request.RedirectUri + (request.RedirectUri!.Contains('?') ? "&" : "?") + query);
+            }
+            error = "Wrong principal or secret.";
+        }
+        var hidden = new Dictionary<string, string>
+        {
+            ["client_id"] = request.ClientId!, ["redirect_uri"] = request.RedirectUri!, ["response_type"] = request.ResponseType!,
+            ["scope"] = request.Scope!, ["state"] = request.State ?? "", ["code_challenge"] = request.CodeChallenge!,
+            ["code_challenge_method"] = request.CodeChallengeMethod!,
+        };
+        return Page(error is null ? 200 : 401,
+            DevSignInPage.Render($"/{tenant}/oauth2/v2.0/authorize", hidden, idp.SignInNames(tenant), signIn?.Principal, error));
+    }
+
+    private static IResult Page(int status, string html) => new HtmlPage(status, html);
+
+    /// <summary>An HTML response of the identity provider: no caching, its own strict CSP, never framed.</summary>
+    private sealed class HtmlPage(int status, string html) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            var r = context.Response;
+            r.StatusCode = status;
+            r.Headers.CacheControl = "no-store";
+            r.Headers.ContentSecurityPolicy = DevSignInPage.ContentSecurityPolicy;
+            r.Headers.XFrameOptions = "DENY";
+            r.Headers.XContentTypeOptions = "nosniff";
+            r.Headers["Referrer-Policy"] = "no-referrer";
+            r.ContentType = "text/html; charset=utf-8";
+            return r.WriteAsync(html, context.RequestAborted);
+        }
+    }
+
+    /// <summary>A 302 to the client's redirect URI (already checked against the registered ones).</summary>
+    private sealed class RedirectResult(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            context.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
     }
 
     private static bool TryDecodeBasic(string? parameter, out string clientId, out string secret)

@@ -130,7 +130,7 @@ public sealed class DevIdentityEndpointsTests(DevIdentityServerFixture server)
 
     [Theory]
     [InlineData("password")]
-    [InlineData("authorization_code")]
+    [InlineData("refresh_token")]
     [InlineData("")]
     public async Task Other_grants_are_400_unsupported_grant_type(string grant)
     {
