@@ -61,6 +61,7 @@ public static class HsmVaultServices
         services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());
         services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
         services.AddSingleton<AuditStep>();
+        services.AddSingleton<AuditQuery>();
         services.AddSingleton<VaultRequestPipeline>();
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();

@@ -28,7 +28,9 @@ public sealed class ManagementPipeline(
     /// <summary>Audit records of the operator plane that name no vault use this vault name.</summary>
     public const string AuditVault = "(management)";
 
-    public async Task<IActionResult> RunAsync(HttpRequest request, string operation, string? vaultName, Func<ManagementContext, Task<VaultResult>> execute)
+    /// <param name="auditorsToo">The audit routes: the auditor role is enough.</param>
+    public async Task<IActionResult> RunAsync(HttpRequest request, string operation, string? vaultName, Func<ManagementContext, Task<VaultResult>> execute,
+        bool auditorsToo = false)
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = RequestIds.StartResponse(request);
@@ -44,9 +46,11 @@ public sealed class ManagementPipeline(
             apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
             caller = await CallerAuthentication.AuthenticateAsync(tokens, request, auth.Value.TenantId);
             throttle.DemandCaller(AuditVault, caller.ObjectId);
-            if (!caller.Roles.Contains(auth.Value.OperatorRole, StringComparer.Ordinal))
-                throw VaultException.Forbidden("AccessDenied",
-                    $"The caller 'oid={caller.ObjectId}' does not have the operator role '{auth.Value.OperatorRole}' required by the management API.");
+            if (!caller.Roles.Contains(auth.Value.OperatorRole, StringComparer.Ordinal)
+                && !(auditorsToo && caller.Roles.Contains(auth.Value.AuditorRole, StringComparer.Ordinal)))
+                throw VaultException.Forbidden("AccessDenied", auditorsToo
+                    ? $"The caller 'oid={caller.ObjectId}' has neither the auditor role '{auth.Value.AuditorRole}' nor the operator role '{auth.Value.OperatorRole}'."
+                    : $"The caller 'oid={caller.ObjectId}' does not have the operator role '{auth.Value.OperatorRole}' required by the management API.");
             context = new ManagementContext(request, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
         }
