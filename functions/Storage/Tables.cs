@@ -26,13 +26,12 @@ public sealed class Tables
             : new TableServiceClient(new Uri(o.TableEndpoint), ManagedIdentity(o.ManagedIdentityClientId), clientOptions);
         Vaults = service.GetTableClient(o.TablePrefix + "vaults");
         Keys = service.GetTableClient(o.TablePrefix + "keys");
-        Audit = service.GetTableClient(o.TablePrefix + "audit");
         Secrets = service.GetTableClient(o.TablePrefix + "secrets");
         VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
         Sweeps = service.GetTableClient(o.TablePrefix + "sweeps");
     }
 
-    private static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
+    internal static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
         string.IsNullOrEmpty(clientId)
             ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
@@ -40,7 +39,6 @@ public sealed class Tables
     /// <summary>One partition per vault: the vault row and its access policy entries.</summary>
     public TableClient Vaults { get; }
     public TableClient Keys { get; }
-    public TableClient Audit { get; }
     public TableClient Secrets { get; }
     /// <summary>Each vault's own HSM keys (e.g. its secret-encryption key), one row per vault and purpose.</summary>
     public TableClient VaultKeys { get; }
@@ -49,7 +47,7 @@ public sealed class Tables
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Keys, Audit, Secrets, VaultKeys, Sweeps })
+        foreach (var table in new[] { Vaults, Keys, Secrets, VaultKeys, Sweeps })
             await table.CreateIfNotExistsAsync(ct);
     }
 }

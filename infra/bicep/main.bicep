@@ -161,6 +161,7 @@ module functionApp 'modules/functionapp.bicep' = {
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     tableEndpoint: storage.outputs.tableEndpoint
+    blobEndpoint: storage.outputs.blobEndpoint
     insightsConnectionString: monitoring.outputs.insightsConnectionString
     workspaceId: monitoring.outputs.workspaceId
     integrationSubnetId: integrationSubnetId

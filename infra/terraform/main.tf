@@ -73,6 +73,7 @@ module "function_app" {
   identity_client_id         = module.identity.client_id
   storage_account_name       = module.storage.name
   table_endpoint             = module.storage.table_endpoint
+  blob_endpoint              = module.storage.blob_endpoint
   insights_connection_string = module.monitoring.insights_connection_string
   workspace_id               = module.monitoring.workspace_id
   integration_subnet_id      = var.integration_subnet_id

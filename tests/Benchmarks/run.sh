@@ -102,8 +102,10 @@ log "raw PKCS#11 and adapter throughput (${raw_secs}s per point)"
 
 # ---- Azurite and the standalone host ------------------------------------------------------------------------
 azurite_port="$(bash "$infra/free-port.sh")"
+AZURITE_BLOB_PORT="$(bash "$infra/free-port.sh")"
+export AZURITE_BLOB_PORT
 bash "$infra/start-azurite.sh" "$work/azurite" "$azurite_port" --in-memory
-export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;"
 bash "$infra/start-test-host.sh" "$work/host"
 # shellcheck disable=SC1091
 source "$work/host/host.env"

@@ -32,6 +32,9 @@ param storageAccountName string
 @description('Table endpoint of the storage account.')
 param tableEndpoint string
 
+@description('Blob endpoint of the storage account (audit log).')
+param blobEndpoint string
+
 @description('Application Insights connection string.')
 param insightsConnectionString string
 
@@ -68,6 +71,7 @@ var baseSettings = [
   { name: 'HsmVault__Hsm__UserPin', value: '@Microsoft.KeyVault(SecretUri=${hsmPinSecretUri})' }
   { name: 'HsmVault__Hsm__MaxIdleSessions', value: string(hsm.maxIdleSessions) }
   { name: 'HsmVault__Storage__TableEndpoint', value: tableEndpoint }
+  { name: 'HsmVault__Storage__BlobEndpoint', value: blobEndpoint }
   { name: 'HsmVault__Storage__ManagedIdentityClientId', value: identityClientId }
   { name: 'HsmVault__Storage__TablePrefix', value: hsm.tablePrefix }
   { name: 'HsmVault__Vaults__DnsSuffix', value: hsm.vaultDnsSuffix }

@@ -17,6 +17,8 @@ const RESOURCE_KINDS = {
   "Microsoft.Insights/components": ["azurerm_application_insights"],
   "Microsoft.Storage/storageAccounts": ["azurerm_storage_account"],
   "Microsoft.Storage/storageAccounts/tableServices": null, // the default table service; azurerm addresses it as <account id>/tableServices/default
+  "Microsoft.Storage/storageAccounts/blobServices": null, // the default blob service, implicit in azurerm
+  "Microsoft.Storage/storageAccounts/blobServices/containers": ["azurerm_storage_container"],
   "Microsoft.Authorization/roleAssignments": ["azurerm_role_assignment"],
   "Microsoft.Network/privateEndpoints": ["azurerm_private_endpoint"],
   "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ["azurerm_private_endpoint"], // its private_dns_zone_group block

@@ -57,6 +57,11 @@ variable "table_endpoint" {
   type        = string
 }
 
+variable "blob_endpoint" {
+  description = "Blob endpoint of the storage account (audit log)."
+  type        = string
+}
+
 variable "insights_connection_string" {
   description = "Application Insights connection string."
   type        = string
@@ -123,6 +128,7 @@ locals {
     "HsmVault__Hsm__UserPin"                     = "@Microsoft.KeyVault(SecretUri=${var.hsm_pin_secret_uri})"
     "HsmVault__Hsm__MaxIdleSessions"             = tostring(var.hsm.max_idle_sessions)
     "HsmVault__Storage__TableEndpoint"           = var.table_endpoint
+    "HsmVault__Storage__BlobEndpoint"            = var.blob_endpoint
     "HsmVault__Storage__ManagedIdentityClientId" = var.identity_client_id
     "HsmVault__Storage__TablePrefix"             = var.hsm.table_prefix
     "HsmVault__Vaults__DnsSuffix"                = var.hsm.vault_dns_suffix
