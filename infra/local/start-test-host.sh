@@ -126,6 +126,7 @@ ENV
 fi
 cat > "$dir/host.env" <<ENV
 export HSMVAULT_TEST_URL='https://localhost:$port'
+export HSMVAULT_TEST_HOST_DIR='$dir'
 export HSMVAULT_TEST_CA='$ca'
 export HSMVAULT_TEST_TENANT='$tenant'
 export HSMVAULT_TEST_ADMIN_ID='$admin_id'
