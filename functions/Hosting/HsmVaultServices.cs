@@ -64,6 +64,7 @@ public static class HsmVaultServices
         services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
         services.AddSingleton<AuditStep>();
         services.AddSingleton<AuditQuery>();
+        services.AddSingleton<AuditRetention>();
         services.AddSingleton<VaultRequestPipeline>();
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();
