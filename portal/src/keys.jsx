@@ -1,7 +1,8 @@
 // Keys of a vault: list, create; one key: its versions, enable/disable, expiry, tags, public key as PEM, copyable key id.
 import { useState } from "preact/hooks";
-import { CopyButton, DataTable, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, nameFromId, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
+import { ConfirmButton, CopyButton, DataTable, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, nameFromId, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
 import { download, publicKeyPem } from "./pem.js";
+import { DeletedItems, ImportByok, RestoreBackup, backupFile } from "./lifecycle.jsx";
 
 const KEY_TYPES = {
   "RSA-2048": { kty: "RSA", key_size: 2048 },
@@ -11,14 +12,18 @@ const KEY_TYPES = {
   "EC-P-384": { kty: "EC", crv: "P-384" },
   "EC-P-521": { kty: "EC", crv: "P-521" },
   "oct-256": { kty: "oct", key_size: 256 },
+  "KEK (RSA-HSM 3072, import only)": { kty: "RSA-HSM", key_size: 3072, key_ops: ["import"] },
 };
 
 export function KeysPage({ data, vault }) {
   const list = useLoad(() => data.listKeys(), [data]);
   const [status, setStatus] = useState("");
+  const [generation, setGeneration] = useState(0);
   return (
     <>
       <CreateKey data={data} onCreated={(name) => { setStatus(`Key ${name} created.`); list.reload(); }} />
+      <ImportByok data={data} onImported={(name) => { setStatus(`Key ${name} imported from the .byok file.`); list.reload(); }} />
+      <RestoreBackup data={data} kind="keys" onRestored={(k) => { setStatus(`Key ${nameFromId(k.key.kid, "keys")} restored.`); list.reload(); }} />
       <h2>Keys</h2>
       <Status message={status} />
       <DataTable list={list} what="keys" empty="No keys in this vault yet." caption={`Keys of vault ${vault}`}
@@ -35,6 +40,7 @@ export function KeysPage({ data, vault }) {
             </tr>
           );
         }} />
+      <DeletedItems data={data} kind="keys" vault={vault} generation={generation} onChange={() => { list.reload(); setGeneration((g) => g + 1); }} />
     </>
   );
 }
@@ -94,6 +100,13 @@ export function KeyPage({ data, vault, name }) {
 
   const update = (body, message) => action.run(async () => { await data.updateKey(name, version, body); setStatus(message); });
   const pem = () => action.run(async () => { download(`${name}-${version}.pem`, await publicKeyPem(current.key)); setStatus("Public key downloaded."); });
+  const rotate = () => action.run(async () => { const k = await data.rotateKey(name); setStatus(`Rotated: new version ${lastSegment(k.key.kid)}.`); });
+  const backup = () => action.run(async () => {
+    const { value } = await data.lifecycle("keys").backup(name);
+    download(`${name}.keybackup`, backupFile(value), "application/octet-stream");
+    setStatus("Backup downloaded (it can only be restored into a vault of this deployment).");
+  });
+  const remove = () => action.run(async () => { await data.lifecycle("keys").remove(name); location.hash = href("vaults", vault, "keys"); });
 
   return (
     <>
@@ -119,7 +132,13 @@ export function KeyPage({ data, vault, name }) {
               ? <button type="button" disabled={action.busy} onClick={() => update({ attributes: { enabled: true } }, "Key enabled.")}>Enable</button>
               : <button type="button" disabled={action.busy} onClick={() => update({ attributes: { enabled: false } }, "Key disabled.")}>Disable</button>}
             {current.key.kty?.startsWith("oct") ? null : <button type="button" disabled={action.busy} onClick={pem}>Download public key (PEM)</button>}
+            <ConfirmButton label="Rotate now" danger={false} disabled={action.busy} title={`Rotate key ${name}?`}
+              message="A new version is generated in the HSM and becomes current; older versions stay usable." onConfirm={rotate} />
+            <button type="button" disabled={action.busy} onClick={backup}>Back up</button>
+            <ConfirmButton label="Delete" disabled={action.busy} title={`Delete key ${name}?`}
+              message="Every version is soft-deleted: unusable, listed under deleted keys until it is recovered or purged." onConfirm={remove} />
           </div>
+          <RotationPolicy data={data} name={name} onSaved={() => setStatus("Rotation policy saved.")} />
           <EditKey key={version} current={current} busy={action.busy} onSave={(body) => update(body, "Key updated.")} />
         </>
       ) : null}
@@ -135,6 +154,46 @@ export function KeyPage({ data, vault, name }) {
           </tr>
         )} />
     </>
+  );
+}
+
+/** The key's rotation policy (Key Vault's lifetimeActions): rotate after, notify before expiry, expiry of new versions. */
+function RotationPolicy({ data, name, onSaved }) {
+  const policy = useLoad(() => data.getRotationPolicy(name), [data, name]);
+  return (
+    <details class="panel">
+      <summary>Rotation policy</summary>
+      {policy.loading ? <Loading what="Loading the rotation policy" /> : null}
+      <ErrorBanner error={policy.error} />
+      {policy.data ? <RotationPolicyForm data={data} name={name} policy={policy.data} onSaved={() => { policy.reload(); onSaved(); }} /> : null}
+    </details>
+  );
+}
+
+function RotationPolicyForm({ data, name, policy, onSaved }) {
+  const trigger = (type, field) => policy.lifetimeActions?.find((a) => a.action?.type?.toLowerCase() === type)?.trigger?.[field] ?? "";
+  const [rotateAfter, setRotateAfter] = useState(trigger("rotate", "timeAfterCreate"));
+  const [notifyBefore, setNotifyBefore] = useState(trigger("notify", "timeBeforeExpiry"));
+  const [expiry, setExpiry] = useState(policy.attributes?.expiryTime ?? "");
+  const action = useAction(onSaved);
+  const submit = (e) => {
+    e.preventDefault();
+    const lifetimeActions = [];
+    if (rotateAfter) lifetimeActions.push({ trigger: { timeAfterCreate: rotateAfter }, action: { type: "Rotate" } });
+    if (notifyBefore) lifetimeActions.push({ trigger: { timeBeforeExpiry: notifyBefore }, action: { type: "Notify" } });
+    action.run(() => data.setRotationPolicy(name, { lifetimeActions, attributes: expiry ? { expiryTime: expiry } : {} }));
+  };
+  return (
+    <form class="grid" onSubmit={submit}>
+      <label for="rp-rotate">Rotate automatically after (ISO 8601, e.g. P90D; empty: never)</label>
+      <input id="rp-rotate" value={rotateAfter} onInput={(e) => setRotateAfter(e.currentTarget.value)} placeholder="P90D" />
+      <label for="rp-notify">Notify before expiry (e.g. P30D)</label>
+      <input id="rp-notify" value={notifyBefore} onInput={(e) => setNotifyBefore(e.currentTarget.value)} placeholder="P30D" />
+      <label for="rp-expiry">New versions expire after (e.g. P1Y)</label>
+      <input id="rp-expiry" value={expiry} onInput={(e) => setExpiry(e.currentTarget.value)} placeholder="P1Y" />
+      <div class="form-actions"><button type="submit" class="primary" disabled={action.busy}>Save policy</button></div>
+      <div class="form-actions"><ErrorBanner error={action.error} onDismiss={action.clear} /></div>
+    </form>
   );
 }
 

@@ -3,13 +3,17 @@
 import { useEffect, useState } from "preact/hooks";
 import { ConfirmButton, CopyButton, DataTable, Empty, ErrorBanner, Loading, Status, Tags, href, lastSegment, nameFromId, newestFirst, time, useAction, useLoad, withTags } from "./ui.jsx";
 import { Enabled } from "./keys.jsx";
+import { DeletedItems, RestoreBackup, backupFile } from "./lifecycle.jsx";
+import { download } from "./pem.js";
 
 export function SecretsPage({ data, vault }) {
   const list = useLoad(() => data.listSecrets(), [data]);
   const [status, setStatus] = useState("");
+  const [generation, setGeneration] = useState(0);
   return (
     <>
       <SetSecret data={data} onSet={(name) => { setStatus(`Secret ${name} saved.`); list.reload(); }} />
+      <RestoreBackup data={data} kind="secrets" onRestored={(s) => { setStatus(`Secret ${nameFromId(s.id, "secrets")} restored.`); list.reload(); }} />
       <h2>Secrets</h2>
       <Status message={status} />
       <DataTable list={list} what="secrets" empty="No secrets in this vault yet." caption={`Secrets of vault ${vault}`}
@@ -26,6 +30,7 @@ export function SecretsPage({ data, vault }) {
             </tr>
           );
         }} />
+      <DeletedItems data={data} kind="secrets" vault={vault} generation={generation} onChange={() => { list.reload(); setGeneration((g) => g + 1); }} />
     </>
   );
 }
@@ -85,6 +90,16 @@ export function SecretPage({ data, vault, name }) {
       <h2>Secret {name}</h2>
       <Status message={status} />
       <SetSecret data={data} fixedName={name} onSet={() => { setStatus("New version saved."); versions.reload(); }} />
+      <div class="toolbar">
+        <button type="button" disabled={action.busy} onClick={() => action.run(async () => {
+          const { value } = await data.lifecycle("secrets").backup(name);
+          download(`${name}.secretbackup`, backupFile(value), "application/octet-stream");
+          setStatus("Backup downloaded.");
+        })}>Back up</button>
+        <ConfirmButton label="Delete secret" disabled={action.busy} title={`Delete secret ${name}?`}
+          message="Every version is soft-deleted: unreadable, listed under deleted secrets until it is recovered or purged."
+          onConfirm={() => action.run(async () => { await data.lifecycle("secrets").remove(name); location.hash = href("vaults", vault, "secrets"); })} />
+      </div>
       <ErrorBanner error={action.error} onDismiss={action.clear} />
       <h3>Versions</h3>
       {versions.loading && !versions.data ? <Loading what="Loading versions" /> : null}
