@@ -1,8 +1,9 @@
 // Keys of a vault: list, create; one key: its versions, enable/disable, expiry, tags, public key as PEM, copyable key id.
 import { useState } from "preact/hooks";
-import { ConfirmButton, CopyButton, DataTable, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, nameFromId, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
+import { ConfirmButton, CopyButton, DataTable, Enabled, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
 import { download, publicKeyPem } from "./pem.js";
-import { DeletedItems, ImportByok, RestoreBackup, backupFile } from "./lifecycle.jsx";
+import { LifecycleToolbar, ObjectsPage, nameOf } from "./lifecycle.jsx";
+import { ImportByok } from "./byok.jsx";
 
 const KEY_TYPES = {
   "RSA-2048": { kty: "RSA", key_size: 2048 },
@@ -16,37 +17,28 @@ const KEY_TYPES = {
 };
 
 export function KeysPage({ data, vault }) {
-  const list = useLoad(() => data.listKeys(), [data]);
-  const [status, setStatus] = useState("");
-  const [generation, setGeneration] = useState(0);
   return (
-    <>
-      <CreateKey data={data} onCreated={(name) => { setStatus(`Key ${name} created.`); list.reload(); }} />
-      <ImportByok data={data} onImported={(name) => { setStatus(`Key ${name} imported from the .byok file.`); list.reload(); }} />
-      <RestoreBackup data={data} kind="keys" onRestored={(k) => { setStatus(`Key ${nameFromId(k.key.kid, "keys")} restored.`); list.reload(); }} />
-      <h2>Keys</h2>
-      <Status message={status} />
-      <DataTable list={list} what="keys" empty="No keys in this vault yet." caption={`Keys of vault ${vault}`}
-        columns={["Name", "State", "Expires", "Tags?", "Updated?"]}
-        row={(k) => {
-          const name = nameFromId(k.kid, "keys");
-          return (
-            <tr key={k.kid}>
-              <td><a href={href("vaults", vault, "keys", name)}>{name}</a></td>
-              <td><Enabled attributes={k.attributes} /></td>
-              <td>{time(k.attributes?.exp)}</td>
-              <td class="opt"><Tags tags={k.tags} /></td>
-              <td class="opt">{time(k.attributes?.updated)}</td>
-            </tr>
-          );
-        }} />
-      <DeletedItems data={data} kind="keys" vault={vault} generation={generation} onChange={() => { list.reload(); setGeneration((g) => g + 1); }} />
-    </>
+    <ObjectsPage data={data} kind="keys" vault={vault} load={() => data.listKeys()}
+      forms={(done) => (
+        <>
+          <CreateKey data={data} onCreated={(name) => done(`Key ${name} created.`)} />
+          <ImportByok data={data} onImported={(name) => done(`Key ${name} imported from the .byok file.`)} />
+        </>
+      )}
+      columns={["Name", "State", "Expires", "Tags?", "Updated?"]}
+      row={(k) => {
+        const name = nameOf(k, "keys");
+        return (
+          <tr key={k.kid}>
+            <td><a href={href("vaults", vault, "keys", name)}>{name}</a></td>
+            <td><Enabled attributes={k.attributes} /></td>
+            <td>{time(k.attributes?.exp)}</td>
+            <td class="opt"><Tags tags={k.tags} /></td>
+            <td class="opt">{time(k.attributes?.updated)}</td>
+          </tr>
+        );
+      }} />
   );
-}
-
-export function Enabled({ attributes }) {
-  return attributes?.enabled === false ? <span class="badge off">disabled</span> : <span class="badge on">enabled</span>;
 }
 
 function CreateKey({ data, onCreated }) {
@@ -101,12 +93,6 @@ export function KeyPage({ data, vault, name }) {
   const update = (body, message) => action.run(async () => { await data.updateKey(name, version, body); setStatus(message); });
   const pem = () => action.run(async () => { download(`${name}-${version}.pem`, await publicKeyPem(current.key)); setStatus("Public key downloaded."); });
   const rotate = () => action.run(async () => { const k = await data.rotateKey(name); setStatus(`Rotated: new version ${lastSegment(k.key.kid)}.`); });
-  const backup = () => action.run(async () => {
-    const { value } = await data.lifecycle("keys").backup(name);
-    download(`${name}.keybackup`, backupFile(value), "application/octet-stream");
-    setStatus("Backup downloaded (it can only be restored into a vault of this deployment).");
-  });
-  const remove = () => action.run(async () => { await data.lifecycle("keys").remove(name); location.hash = href("vaults", vault, "keys"); });
 
   return (
     <>
@@ -127,17 +113,14 @@ export function KeyPage({ data, vault, name }) {
             <dt>Expires</dt><dd>{time(current.attributes?.exp)}</dd>
             <dt>Tags</dt><dd><Tags tags={current.tags} /></dd>
           </dl>
-          <div class="toolbar">
+          <LifecycleToolbar data={data} kind="keys" vault={vault} name={name} action={action} setStatus={setStatus}>
             {current.attributes?.enabled === false
               ? <button type="button" disabled={action.busy} onClick={() => update({ attributes: { enabled: true } }, "Key enabled.")}>Enable</button>
               : <button type="button" disabled={action.busy} onClick={() => update({ attributes: { enabled: false } }, "Key disabled.")}>Disable</button>}
             {current.key.kty?.startsWith("oct") ? null : <button type="button" disabled={action.busy} onClick={pem}>Download public key (PEM)</button>}
             <ConfirmButton label="Rotate now" danger={false} disabled={action.busy} title={`Rotate key ${name}?`}
               message="A new version is generated in the HSM and becomes current; older versions stay usable." onConfirm={rotate} />
-            <button type="button" disabled={action.busy} onClick={backup}>Back up</button>
-            <ConfirmButton label="Delete" disabled={action.busy} title={`Delete key ${name}?`}
-              message="Every version is soft-deleted: unusable, listed under deleted keys until it is recovered or purged." onConfirm={remove} />
-          </div>
+          </LifecycleToolbar>
           <RotationPolicy data={data} name={name} onSaved={() => setStatus("Rotation policy saved.")} />
           <EditKey key={version} current={current} busy={action.busy} onSave={(body) => update(body, "Key updated.")} />
         </>

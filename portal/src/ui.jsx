@@ -190,3 +190,8 @@ export function DataTable({ list, what, empty, caption, columns, row }) {
 
 /** Versions newest first (by created time). */
 export const newestFirst = (items) => (items ? [...items].sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0)) : items);
+
+/** An object's enabled flag as a badge. */
+export function Enabled({ attributes }) {
+  return attributes?.enabled === false ? <span class="badge off">disabled</span> : <span class="badge on">enabled</span>;
+}
