@@ -1,7 +1,7 @@
 // What keys and secrets share: the list page (list, restore from a backup file, deleted items with recover and purge) and
 // the lifecycle toolbar of one object (back up to a file, delete). The kind ("keys" or "secrets") picks the REST paths.
-import { useEffect, useState } from "preact/hooks";
-import { ConfirmButton, DataTable, ErrorBanner, Status, href, nameFromId, time, useAction, useLoad } from "./ui.jsx";
+import { useState } from "preact/hooks";
+import { AutoOpenPanel, ConfirmButton, DataTable, ErrorBanner, Status, href, nameFromId, time, useAction, useLoad } from "./ui.jsx";
 import { download } from "./pem.js";
 
 const KINDS = {
@@ -40,12 +40,8 @@ function DeletedItems({ data, kind, vault, onRecovered }) {
   const list = useLoad(() => ops.listDeleted(), [data, kind]);
   const [status, setStatus] = useState("");
   const action = useAction(() => list.reload());
-  // Opens by itself when there is something deleted, and stays as the user leaves it (also once the last one is gone).
-  const [open, setOpen] = useState(false);
-  useEffect(() => { if (list.data?.length) setOpen(true); }, [list.data]);
   return (
-    <details class="panel" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Deleted {kind}{list.data?.length ? ` (${list.data.length})` : ""}</summary>
+    <AutoOpenPanel summary={`Deleted ${kind}${list.data?.length ? ` (${list.data.length})` : ""}`} hasItems={list.data?.length > 0}>
       <Status message={status} />
       <ErrorBanner error={action.error} onDismiss={action.clear} />
       <DataTable list={list} what={`deleted ${kind}`} empty={`No deleted ${kind}.`} caption={`Deleted ${kind} of vault ${vault}`}
@@ -67,7 +63,7 @@ function DeletedItems({ data, kind, vault, onRecovered }) {
             </tr>
           );
         }} />
-    </details>
+    </AutoOpenPanel>
   );
 }
 

@@ -1,6 +1,6 @@
 // Vaults (operator role): list, create, enable/disable, delete; anyone can open a vault by name.
 import { useState } from "preact/hooks";
-import { ConfirmButton, DataTable, ErrorBanner, Status, Tags, href, time, useAction, useLoad, withTags } from "./ui.jsx";
+import { AutoOpenPanel, ConfirmButton, DataTable, ErrorBanner, Status, Tags, href, time, useAction, useLoad, withTags } from "./ui.jsx";
 
 // The management API gives Unix seconds or ISO 8601 times.
 const createdAt = (t) => (typeof t === "number" ? time(t) : t ? time(Date.parse(t) / 1000) : "–");
@@ -118,8 +118,7 @@ function DeletedVaults({ api, generation, onRecovered }) {
   const [status, setStatus] = useState("");
   const action = useAction(() => list.reload());
   return (
-    <details class="panel" open={list.data?.length > 0}>
-      <summary>Deleted vaults{list.data?.length ? ` (${list.data.length})` : ""}</summary>
+    <AutoOpenPanel summary={`Deleted vaults${list.data?.length ? ` (${list.data.length})` : ""}`} hasItems={list.data?.length > 0}>
       <Status message={status} />
       <ErrorBanner error={action.error} onDismiss={action.clear} />
       <DataTable list={list} what="deleted vaults" empty="No deleted vaults." caption="Deleted vaults"
@@ -137,6 +136,6 @@ function DeletedVaults({ api, generation, onRecovered }) {
             </td>
           </tr>
         )} />
-    </details>
+    </AutoOpenPanel>
   );
 }

@@ -228,4 +228,20 @@ describe('portal lifecycle', { timeout: 300_000 }, () => {
     assert.ok(!(await mgmt('GET', 'deletedVaults')).json.value.some((v) => v.name === vault));
     noProblems(op);
   });
+
+  it('the operator purges a deleted vault after confirming', async () => {
+    const { page } = op;
+    const doomed = `portal-lcp-${randomBytes(3).toString('hex')}`;
+    await createVault(doomed);
+    assert.equal((await mgmt('DELETE', `vaults/${doomed}`)).status, 200);
+    await page.goto(`${env.url}/portal/#/`);
+    await page.reload();
+    const deleted = page.getByRole('table', { name: 'Deleted vaults' }).getByRole('row').filter({ hasText: doomed });
+    await confirm(page, deleted, 'Purge');
+    await status(page, `Vault ${doomed} purged.`);
+    await deleted.waitFor({ state: 'detached' });
+    assert.equal((await mgmt('GET', `deletedVaults/${doomed}`)).status, 404);
+    assert.ok(!(await mgmt('GET', 'deletedVaults')).json.value.some((v) => v.name === doomed));
+    noProblems(op);
+  });
 });
