@@ -1,4 +1,5 @@
-// Keys of a vault: list, create; one key: its versions, enable/disable, expiry, tags, public key as PEM, copyable key id.
+// Keys of a vault: list, create, import a .byok file (lifecycle.jsx adds restore and the deleted keys); one key: versions,
+// enable/disable, expiry, tags, rotate, rotation policy, public key as PEM, copyable key id, back up and delete.
 import { useState } from "preact/hooks";
 import { ConfirmButton, CopyButton, DataTable, Enabled, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
 import { download, publicKeyPem } from "./pem.js";
