@@ -12,7 +12,10 @@
         'Get-HsmVault', 'New-HsmVault', 'Update-HsmVault', 'Remove-HsmVault',
         'Get-HsmVaultAccessPolicy', 'Set-HsmVaultAccessPolicy', 'Remove-HsmVaultAccessPolicy',
         'Add-HsmVaultKey', 'Get-HsmVaultKey', 'Update-HsmVaultKey',
-        'Set-HsmVaultSecret', 'Get-HsmVaultSecret', 'Update-HsmVaultSecret'
+        'Set-HsmVaultSecret', 'Get-HsmVaultSecret', 'Update-HsmVaultSecret',
+        'Remove-HsmVaultKey', 'Undo-HsmVaultKeyRemoval', 'Backup-HsmVaultKey', 'Restore-HsmVaultKey',
+        'Invoke-HsmVaultKeyRotation', 'Get-HsmVaultKeyRotationPolicy', 'Set-HsmVaultKeyRotationPolicy',
+        'Remove-HsmVaultSecret', 'Undo-HsmVaultSecretRemoval', 'Backup-HsmVaultSecret', 'Restore-HsmVaultSecret'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -15,6 +15,7 @@
         ContentType       = 'A hint of what the value is, e.g. text/plain or application/x-pkcs12 (255 characters at most).'
         Disable           = 'Creates it disabled.'
         IncludeVersions   = 'Lists every version of the named object (never values).'
+        InRemovedState    = 'Deleted objects instead: the list (or those matching -Name), or one deleted object.'
         WhatIf            = 'Shows what would happen; changes nothing.'
         Confirm           = 'Asks before changing anything.'
     }
@@ -167,6 +168,74 @@ Connect-HsmVault -ServiceUri https://localhost:8443 -ServicePrincipal -Credentia
             Synopsis    = 'Changes a secret version''s attributes, content type or tags, never its value.'
             Description = 'As Update-AzKeyVaultSecret. To change the value, Set-HsmVaultSecret makes a new version.'
             Examples    = @( @{ Code = 'Get-HsmVaultSecret -VaultName payments -Name db-password -IncludeVersions | Update-HsmVaultSecret -Enable $false'; Remarks = 'Disables every version of the secret.' } )
+        }
+        'Remove-HsmVaultKey' = @{
+            Synopsis    = 'Deletes a key (recoverable until its scheduled purge), or with -InRemovedState purges a deleted key for good.'
+            Description = 'As Remove-AzKeyVaultKey. A deleted key keeps its name reserved and can be recovered with Undo-HsmVaultKeyRemoval until the vault''s retention ends. -InRemovedState destroys the deleted key''s HSM objects: it cannot be undone. ConfirmImpact High: asks unless -Force.'
+            Parameters  = @{ InRemovedState = 'Purges the deleted key instead (permanently; needs the purge permission).'; PassThru = 'Outputs the deleted key (or $true after a purge).' }
+            Examples    = @(
+                @{ Code = 'Remove-HsmVaultKey -VaultName payments -Name old-signing -Force'; Remarks = 'Deletes the key; Get-HsmVaultKey -InRemovedState lists it.' }
+                @{ Code = 'Remove-HsmVaultKey -VaultName payments -Name old-signing -InRemovedState'; Remarks = 'Purges the deleted key after a confirmation prompt.' }
+            )
+        }
+        'Undo-HsmVaultKeyRemoval' = @{
+            Synopsis    = 'Recovers a deleted key with all its versions.'
+            Description = 'As Undo-AzKeyVaultKeyRemoval.'
+            Examples    = @( @{ Code = 'Undo-HsmVaultKeyRemoval -VaultName payments -Name old-signing'; Remarks = 'Brings the key back.' } )
+        }
+        'Backup-HsmVaultKey' = @{
+            Synopsis    = 'Writes a key''s protected backup (every version) to a file.'
+            Description = 'As Backup-AzKeyVaultKey. The key material in the blob is wrapped inside the HSM by the deployment''s backup key; only a vault of the same deployment can restore it. Outputs the file''s path.'
+            Parameters  = @{ OutputFile = 'The file to write; by default {vault}-{name}-{UTC time}.keybackup in the current folder.'; Force = 'Overwrites -OutputFile if it exists.' }
+            Examples    = @( @{ Code = 'Backup-HsmVaultKey -VaultName payments -Name payments-signing -OutputFile ./payments-signing.keybackup'; Remarks = 'Backs the key up.' } )
+        }
+        'Restore-HsmVaultKey' = @{
+            Synopsis    = 'Restores a key from a backup file.'
+            Description = 'As Restore-AzKeyVaultKey: the name must not exist in the vault (purge a deleted one first).'
+            Parameters  = @{ InputFile = 'A file written by Backup-HsmVaultKey.' }
+            Examples    = @( @{ Code = 'Restore-HsmVaultKey -VaultName payments -InputFile ./payments-signing.keybackup'; Remarks = 'Restores the key with all its versions.' } )
+        }
+        'Invoke-HsmVaultKeyRotation' = @{
+            Synopsis    = 'Rotates a key now: a new version with the same type and operations.'
+            Description = 'As Invoke-AzKeyVaultKeyRotation. Needs the rotate permission. The new version''s expiry follows the key''s rotation policy (ExpiresIn).'
+            Examples    = @( @{ Code = 'Get-HsmVaultKey -VaultName payments -Name payments-signing | Invoke-HsmVaultKeyRotation'; Remarks = 'Rotates the key.' } )
+        }
+        'Get-HsmVaultKeyRotationPolicy' = @{
+            Synopsis    = 'Gets a key''s rotation policy.'
+            Description = 'As Get-AzKeyVaultKeyRotationPolicy.'
+            Examples    = @( @{ Code = 'Get-HsmVaultKeyRotationPolicy -VaultName payments -Name payments-signing'; Remarks = 'Shows when the key rotates.' } )
+        }
+        'Set-HsmVaultKeyRotationPolicy' = @{
+            Synopsis    = 'Sets when a key rotates (or notifies) and how long new versions are valid.'
+            Description = 'As Set-AzKeyVaultKeyRotationPolicy. The vault''s timer rotates keys whose rule is due.'
+            Parameters  = @{
+                KeyRotationLifetimeAction = 'Rules: @{ Action = ''Rotate''; TimeAfterCreate = ''P90D'' } or @{ Action = ''Notify''; TimeBeforeExpiry = ''P30D'' } (ISO 8601 durations).'
+                ExpiresIn                 = 'How long a new version is valid, an ISO 8601 duration (P1Y).'
+            }
+            Examples    = @( @{ Code = 'Set-HsmVaultKeyRotationPolicy -VaultName payments -Name payments-signing -ExpiresIn P1Y -KeyRotationLifetimeAction @{ Action = ''Rotate''; TimeAfterCreate = ''P90D'' }'; Remarks = 'Rotates the key every 90 days; each version lives a year.' } )
+        }
+        'Remove-HsmVaultSecret' = @{
+            Synopsis    = 'Deletes a secret (recoverable until its scheduled purge), or with -InRemovedState purges a deleted secret for good.'
+            Description = 'As Remove-AzKeyVaultSecret. ConfirmImpact High: asks unless -Force.'
+            Parameters  = @{ InRemovedState = 'Purges the deleted secret instead (permanently; needs the purge permission).'; PassThru = 'Outputs the deleted secret (never its value), or $true after a purge.' }
+            Examples    = @( @{ Code = 'Remove-HsmVaultSecret -VaultName payments -Name db-password -Force'; Remarks = 'Deletes the secret.' } )
+        }
+        'Undo-HsmVaultSecretRemoval' = @{
+            Synopsis    = 'Recovers a deleted secret with all its versions.'
+            Description = 'As Undo-AzKeyVaultSecretRemoval.'
+            Examples    = @( @{ Code = 'Undo-HsmVaultSecretRemoval -VaultName payments -Name db-password'; Remarks = 'Brings the secret back.' } )
+        }
+        'Backup-HsmVaultSecret' = @{
+            Synopsis    = 'Writes a secret''s protected backup (every version) to a file.'
+            Description = 'As Backup-AzKeyVaultSecret. Outputs the file''s path.'
+            Parameters  = @{ OutputFile = 'The file to write; by default {vault}-{name}-{UTC time}.secretbackup in the current folder.'; Force = 'Overwrites -OutputFile if it exists.' }
+            Examples    = @( @{ Code = 'Backup-HsmVaultSecret -VaultName payments -Name db-password -OutputFile ./db-password.secretbackup'; Remarks = 'Backs the secret up.' } )
+        }
+        'Restore-HsmVaultSecret' = @{
+            Synopsis    = 'Restores a secret from a backup file.'
+            Description = 'As Restore-AzKeyVaultSecret.'
+            Parameters  = @{ InputFile = 'A file written by Backup-HsmVaultSecret.' }
+            Examples    = @( @{ Code = 'Restore-HsmVaultSecret -VaultName payments -InputFile ./db-password.secretbackup'; Remarks = 'Restores the secret.' } )
         }
     }
 }
