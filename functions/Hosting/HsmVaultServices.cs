@@ -80,6 +80,7 @@ public static class HsmVaultServices
         services.AddSingleton<VaultPurge>();
 
         services.AddSingleton<KeyStore>();
+        services.AddSingleton<IRecentRows>(sp => sp.GetRequiredService<KeyStore>());
         services.AddSingleton<KeyMapper>();
         services.AddSingleton<KeyObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<KeyObjects>());
@@ -92,6 +93,7 @@ public static class HsmVaultServices
         services.AddSingleton<SecretEncryptionKeys>();
         services.AddSingleton<SecretCipher>();
         services.AddSingleton<SecretStore>();
+        services.AddSingleton<IRecentRows>(sp => sp.GetRequiredService<SecretStore>());
         services.AddSingleton<SecretObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<SecretObjects>());
         services.AddSingleton<SecretLifecycle>();
