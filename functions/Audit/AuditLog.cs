@@ -40,13 +40,13 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     private Task _writer = Task.CompletedTask;
 
     /// <summary>This instance's chain: start time plus a random suffix, unique across restarts and instances.</summary>
-    public string ChainId { get; } = $"{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..12]}";
+    public string ChainId { get; } = $"{clock.GetUtcNow():yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..12]}";
 
     /// <summary>The last stored record of the chain (seq 0 and the genesis hash before the first).</summary>
     public (long Seq, string Hash) StoredHead { get; private set; } = (0, AuditChainFormat.GenesisHash);
 
     private AuditUsageCounter? _usage;
-    private AuditUsageCounter Usage => _usage ??= new AuditUsageCounter(tables, ChainId, logger);
+    private AuditUsageCounter Usage => _usage ??= new AuditUsageCounter(tables, ChainId, clock, logger);
 
     private long _seq;
     private string _prev = AuditChainFormat.GenesisHash;

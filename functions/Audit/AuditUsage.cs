@@ -36,7 +36,7 @@ public sealed class AuditUsageEntity : ITableEntity
 /// Usage aggregates beside the audit blobs, so "how was this key used" reads a few rows instead of every record. Updated by
 /// the audit writer after each commit is appended and before its requests are answered: every answered request is counted.
 /// </summary>
-public sealed class AuditUsageCounter(Tables tables, string chain, ILogger logger)
+public sealed class AuditUsageCounter(Tables tables, string chain, TimeProvider clock, ILogger logger)
 {
     private readonly Dictionary<(string Partition, string Row), AuditUsageEntity> _rows = new();
     private DateTime _today;
@@ -88,7 +88,7 @@ public sealed class AuditUsageCounter(Tables tables, string chain, ILogger logge
     /// <summary>Rows of days before yesterday are final: drop them from memory once a new day starts.</summary>
     private void ForgetOldDays()
     {
-        var today = DateTime.UtcNow.Date;
+        var today = clock.GetUtcNow().UtcDateTime.Date;
         if (today == _today) return;
         _today = today;
         foreach (var key in _rows.Where(r => r.Value.Hour.UtcDateTime < today.AddDays(-1)).Select(r => r.Key).ToList()) _rows.Remove(key);

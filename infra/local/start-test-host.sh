@@ -17,7 +17,7 @@ dll="$repo/functions/bin/Release/net10.0/HsmVault.Functions.dll"
 timeout_s="${HSMVAULT_TEST_HOST_TIMEOUT:-90}"
 
 rand() { node -e 'process.stdout.write(require("crypto").randomBytes(18).toString("base64url"))'; }
-port="$(bash "$here/free-port.sh")"
+port="${HSMVAULT_TEST_PORT:-$(bash "$here/free-port.sh")}"  # a fixed port only for measurements that must know it in advance
 tenant=11111111-1111-4111-8111-111111111111
 admin_id=vault-admin admin_secret="$(rand)" admin_oid=aaaaaaaa-0000-4000-8000-000000000001
 noaccess_id=no-access noaccess_secret="$(rand)" noaccess_oid=bbbbbbbb-0000-4000-8000-000000000002

@@ -104,9 +104,9 @@ public sealed class AuditFunctions(ManagementPipeline pipeline, AuditQuery query
         catch (InvalidAuditContinuationException e) { throw VaultException.BadParameter(e.Message); }
     }
 
-    private static (DateTimeOffset Start, DateTimeOffset End) Range(IQueryCollection q, TimeSpan defaultSpan)
+    private (DateTimeOffset Start, DateTimeOffset End) Range(IQueryCollection q, TimeSpan defaultSpan)
     {
-        var end = Time(q["end"]) ?? DateTimeOffset.UtcNow;
+        var end = Time(q["end"]) ?? clock.GetUtcNow();
         var start = Time(q["start"]) ?? end - defaultSpan;
         if (start > end) throw VaultException.BadParameter("start must not be after end.");
         if (end - start > TimeSpan.FromHours(AuditQuery.MaxHours)) throw VaultException.BadParameter($"The range may span at most {AuditQuery.MaxHours / 24} days.");
