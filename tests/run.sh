@@ -3,7 +3,7 @@
 # SoftHSM2 token, an in-memory Azurite and the standalone host over HTTPS, all on loopback.
 # Prints failing tests and, last, one line "N passed, N failed[, N skipped]". Exit 0 only if all passed.
 # For a quicker loop while developing, narrow the run (CI sets none of these):
-#   HSMVAULT_TEST_SECTIONS="adapter functions node pwsh"   the sections to run (default: all)
+#   HSMVAULT_TEST_SECTIONS="adapter functions node pwsh hygiene"   the sections to run (default: all)
 #   HSMVAULT_TEST_FILTER='FullyQualifiedName~Audit'         dotnet test --filter for both .NET projects
 #   HSMVAULT_TEST_NODE='test/portal.test.mjs'               node test files (relative to tests/e2e-node)
 set -uo pipefail
@@ -70,10 +70,28 @@ else
   problems+=("second standalone host did not start")
 fi
 
-sections=" ${HSMVAULT_TEST_SECTIONS:-adapter functions node pwsh} "
+sections=" ${HSMVAULT_TEST_SECTIONS:-adapter functions node pwsh hygiene} "
 selected() { [[ "$sections" == *" $1 "* ]]; }
-filter=()
-[ -n "${HSMVAULT_TEST_FILTER:-}" ] && filter=(--filter "$HSMVAULT_TEST_FILTER")
+# The hygiene tests run last, over everything the other suites left behind.
+filter=(--filter "Category!=Hygiene${HSMVAULT_TEST_FILTER:+&($HSMVAULT_TEST_FILTER)}")
+
+if [ -f "$work/host/host.env" ]; then
+  section "log hygiene canaries"
+  # A canary secret value and a canary bearer token, used at once; the hygiene section searches every log, row and blob for them.
+  HSMVAULT_CANARY_SECRET="canary-$(node -e 'process.stdout.write(require("crypto").randomBytes(16).toString("hex"))')"
+  HSMVAULT_CANARY_TOKEN="$(curl -sf --cacert "$HSMVAULT_TEST_CA" "$HSMVAULT_TEST_URL/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
+    -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_ADMIN_ID" --data-urlencode client_secret="$HSMVAULT_TEST_ADMIN_SECRET" \
+    -d scope=https://vault.azure.net/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"
+  export HSMVAULT_CANARY_SECRET HSMVAULT_CANARY_TOKEN
+  canary() { curl -s -o /dev/null -w '%{http_code} ' --cacert "$HSMVAULT_TEST_CA" -H "Authorization: Bearer $HSMVAULT_CANARY_TOKEN" \
+    -H 'Content-Type: application/json' "$@"; }
+  canary -X PUT "$HSMVAULT_TEST_URL/secrets/hygiene-canary?api-version=7.6" -d "{\"value\":\"$HSMVAULT_CANARY_SECRET\"}"
+  canary "$HSMVAULT_TEST_URL/secrets/hygiene-canary/?api-version=7.6"
+  canary -X PUT "$HSMVAULT_TEST_URL/secrets/hygiene-canary?api-version=7.6" -d "{\"value\":\"$HSMVAULT_CANARY_SECRET\",\"contentType\":5}"
+  canary -X PUT "$HSMVAULT_TEST_URL/secrets/hygiene-canary?api-version=7.6" -d "{\"value\":\"$HSMVAULT_CANARY_SECRET"
+  curl -s -o /dev/null -w '%{http_code}\n' --cacert "$HSMVAULT_TEST_CA" -H "Authorization: Bearer ${HSMVAULT_CANARY_TOKEN}x" \
+    "$HSMVAULT_TEST_URL/secrets/hygiene-canary/?api-version=7.6"
+fi
 
 for project in HsmAdapter.Tests Functions.Tests; do
   if [ "$project" = HsmAdapter.Tests ]; then selected adapter || continue; else selected functions || continue; fi
@@ -103,6 +121,14 @@ if selected pwsh; then
   POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off "$repo/.local/tools/pwsh/pwsh" -NoProfile -NonInteractive -File tests/PowerShell/run.ps1 \
     -PesterPath "$repo/.local/tools/nuget/pester/6.2.0/tools/Pester.psd1" -ResultPath "$junit" || true
   results+=("$junit")
+fi
+
+if selected hygiene; then
+  section "log hygiene (every log, table row and blob searched for the PIN, client secrets and canaries)"
+  export HSMVAULT_TEST_LOGS="$work/host/host.log:$work/host2/host.log"
+  dotnet test tests/Functions.Tests --no-build -c Release --nologo --filter "Category=Hygiene" \
+    --results-directory "$work/results" --logger "trx;LogFileName=hygiene.trx" || true
+  results+=("$work/results/hygiene.trx")
 fi
 
 if grep -q . "$work/host/host.log" 2>/dev/null && ! node "$repo/tests/e2e-node/tools/totals.mjs" "${results[@]}" >/dev/null 2>&1; then
