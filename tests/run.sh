@@ -28,7 +28,7 @@ trap 'exit 130' INT TERM
 
 problems=()   # failures outside any test; each counts as one failed test in the totals
 results=()    # trx, tap and junit files to add up
-mkdir -p "$work/results"
+mkdir -p "$work/results"  # node and pwsh write here too when no dotnet section ran first
 
 section "Azurite"
 azurite_port="$(bash "$infra/free-port.sh")"

@@ -17,6 +17,16 @@ public static class AuditBlobNames
         return $"resourceId={resourceId}/y={t.Year:D4}/m={t.Month:D2}/d={t.Day:D2}/h={t.Hour:D2}/m=00/";
     }
 
+    /// <summary>The hour a segment's name says it holds (from its y=/m=/d=/h= folders); null for any other name.</summary>
+    public static DateTimeOffset? HourOf(string blobName)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(blobName, @"/y=(\d{4})/m=(\d{2})/d=(\d{2})/h=(\d{2})/m=00/PT1H(\.\d+)?\.json$");
+        if (!m.Success) return null;
+        int Part(int i) => int.Parse(m.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+        try { return new DateTimeOffset(Part(1), Part(2), Part(3), Part(4), 0, 0, TimeSpan.Zero); }
+        catch (ArgumentOutOfRangeException) { return null; }
+    }
+
     public static string Segment(string resourceId, DateTimeOffset time, int part) =>
         HourFolder(resourceId, time) + (part == 0 ? "PT1H.json" : $"PT1H.{part}.json");
 }

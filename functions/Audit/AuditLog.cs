@@ -23,7 +23,7 @@ public sealed class AuditUnavailableException(string message) : Exception(messag
 /// regularly by <see cref="ChainHeadSigner"/>. An append is retried with the same bytes until it lands, so the chain never has
 /// a hole: a retry whose first attempt had landed leaves an exact duplicate line, which the verifier recognises.
 /// </summary>
-public sealed class AuditLog(Blobs blobs, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditLog> logger)
+public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditLog> logger)
     : IHostedService, ISystemAudit
 {
     /// <summary>Most records per commit, so that one blob's append stays well under the 4 MiB block limit.</summary>
@@ -49,6 +49,9 @@ public sealed class AuditLog(Blobs blobs, IOptions<AuditOptions> options, TimePr
 
     /// <summary>The last stored record of the chain (seq 0 and the genesis hash before the first).</summary>
     public (long Seq, string Hash) StoredHead { get; private set; } = (0, AuditChainFormat.GenesisHash);
+
+    private AuditUsageCounter? _usage;
+    private AuditUsageCounter Usage => _usage ??= new AuditUsageCounter(tables, ChainId, logger);
 
     private long _seq;
     private string _prev = AuditChainFormat.GenesisHash;
@@ -117,7 +120,11 @@ public sealed class AuditLog(Blobs blobs, IOptions<AuditOptions> options, TimePr
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var p)) batch.Add(p);
             var started = Stopwatch.GetTimestamp();
-            using (var span = StartCommitSpan(batch)) await CommitAsync(batch);
+            using (StartCommitSpan(batch))
+            {
+                await CommitAsync(batch);
+                await Usage.AddAsync(batch.Select(p => p.Record));
+            }
             StoredHead = (_seq, _prev);
             Interlocked.Add(ref _pending, -batch.Count);
             foreach (var p in batch) p.Stored?.TrySetResult();

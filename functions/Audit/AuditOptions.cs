@@ -26,8 +26,12 @@ public sealed class AuditOptions
     /// <summary>Distinct (vault, address, reason) counters kept per window; beyond it, failures are counted under one overflow key.</summary>
     public int MaxUnauthenticatedKeys { get; set; } = 10_000;
 
+    /// <summary>Days audit segments are kept; 0 keeps them for ever (the retention sweep then does nothing).</summary>
+    public int RetentionDays { get; set; }
+
     public IEnumerable<string> Problems()
     {
+        if (RetentionDays < 0) yield return "HsmVault:Audit:RetentionDays must be 0 (keep) or more";
         if (CommitTimeout <= TimeSpan.Zero) yield return "HsmVault:Audit:CommitTimeout must be positive";
         if (MaxPending < 1) yield return "HsmVault:Audit:MaxPending must be at least 1";
         if (HeadSigningInterval <= TimeSpan.Zero) yield return "HsmVault:Audit:HeadSigningInterval must be positive";

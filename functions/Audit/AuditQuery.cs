@@ -17,7 +17,7 @@ public sealed record UsageCount(string Key, DateTimeOffset Period, string Operat
 /// Reads a vault's records from its hourly segments, newest hour first. Retried appends' exact duplicates are read once.
 /// Pages are counted within an hour, so a continuation is the hour and how many of its matching records were returned.
 /// </summary>
-public sealed class AuditQuery(Blobs blobs, IOptions<AuditOptions> options)
+public sealed class AuditQuery(Blobs blobs, Tables tables, IOptions<AuditOptions> options)
 {
     public const int MaxHours = 31 * 24;
 
@@ -40,28 +40,37 @@ public sealed class AuditQuery(Blobs blobs, IOptions<AuditOptions> options)
         return (page, null);
     }
 
-    /// <summary>Per key: counts by period (hour or day), operation, caller and result, and each key's last use in the range.</summary>
+    /// <summary>
+    /// Per object (key or secret): counts by period (hour or day), operation, caller and result, and each object's last use, from
+    /// the usage aggregates of the days in the range. Periods are whole hours: an hour that overlaps the range counts entirely.
+    /// </summary>
     public async Task<(List<UsageCount> Counts, Dictionary<string, DateTimeOffset> LastUse)> UsageAsync(string vault, DateTimeOffset start,
         DateTimeOffset end, bool daily, CancellationToken ct)
     {
-        var counts = new Dictionary<(string, DateTimeOffset, string, string, string), long>();
-        var lastUse = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var filter = new AuditFilter(start, end);
-        var hours = 0;
-        for (var hour = Floor(end); hour >= Floor(start) && hours < MaxHours; hour = hour.AddHours(-1), hours++)
-            foreach (var r in (await HourAsync(vault, hour, ct)).Where(r => Matches(r, filter)))
-            {
-                if (KeyOf(r) is not { } key) continue;
-                var time = TimeOf(r);
-                var period = daily ? new DateTimeOffset(time.UtcDateTime.Date, TimeSpan.Zero) : Floor(time);
-                var k = (key, period, r.GetProperty("operationName").GetString() ?? "", CallerOf(r) ?? "", r.GetProperty("resultType").GetString() ?? "");
-                counts[k] = counts.GetValueOrDefault(k) + 1;
-                if (!lastUse.TryGetValue(key, out var seen) || time > seen) lastUse[key] = time;
-            }
-        return (counts.Select(c => new UsageCount(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Key.Item4, c.Key.Item5, c.Value))
+        var first = Floor(start);
+        var days = Enumerable.Range(0, (int)(end.UtcDateTime.Date - start.UtcDateTime.Date).TotalDays + 1)
+            .Select(d => new DateTimeOffset(start.UtcDateTime.Date.AddDays(d), TimeSpan.Zero));
+        var rows = new List<AuditUsageEntity>();
+        await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (day, token) =>
+        {
+            var partition = AuditUsageEntity.Partition(vault, day);
+            var found = new List<AuditUsageEntity>();
+            await foreach (var row in tables.AuditUsage.QueryAsync<AuditUsageEntity>(r => r.PartitionKey == partition, cancellationToken: token))
+                if (row.Hour >= first && row.Hour <= end) found.Add(row);
+            lock (rows) rows.AddRange(found);
+        });
+        var counts = rows
+            .GroupBy(r => (r.Object, Period: daily ? new DateTimeOffset(r.Hour.UtcDateTime.Date, TimeSpan.Zero) : r.Hour, r.Operation, r.Caller, r.Result))
+            .Select(g => new UsageCount(g.Key.Object, g.Key.Period, g.Key.Operation, g.Key.Caller, g.Key.Result, g.Sum(r => r.Count)))
             .OrderBy(c => c.Key, StringComparer.Ordinal).ThenByDescending(c => c.Period).ThenBy(c => c.Operation, StringComparer.Ordinal)
-            .ThenBy(c => c.Caller, StringComparer.Ordinal).ThenBy(c => c.Result, StringComparer.Ordinal).ToList(), lastUse);
+            .ThenBy(c => c.Caller, StringComparer.Ordinal).ThenBy(c => c.Result, StringComparer.Ordinal).ToList();
+        var lastUse = rows.GroupBy(r => r.Object, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(r => r.LastUse), StringComparer.Ordinal);
+        return (counts, lastUse);
     }
+
+    /// <summary>Every record of a vault-hour (duplicates of retried appends once), oldest first: the hour's export.</summary>
+    public async Task<List<JsonElement>> HourExportAsync(string vault, DateTimeOffset hour, CancellationToken ct) =>
+        (await HourAsync(vault, Floor(hour), ct)).OrderBy(TimeOf).ToList();
 
     private async Task<List<JsonElement>> HourAsync(string vault, DateTimeOffset hour, CancellationToken ct)
     {
@@ -70,8 +79,8 @@ public sealed class AuditQuery(Blobs blobs, IOptions<AuditOptions> options)
         var seen = new HashSet<(string, long)>();
         await foreach (var blob in blobs.Audit.GetBlobsAsync(BlobTraits.None, BlobStates.None, folder, ct))
         {
-            var content = (await blobs.Audit.GetBlobClient(blob.Name).DownloadContentAsync(ct)).Value.Content.ToMemory();
-            foreach (var line in Lines(content))
+            var content = (await blobs.Audit.GetBlobClient(blob.Name).DownloadContentAsync(ct)).Value.Content.ToArray();
+            foreach (var (line, _) in AuditChainFormat.Lines(content))
             {
                 var record = JsonDocument.Parse(line).RootElement.Clone();
                 if (record.TryGetProperty("hsmvault", out var link)
@@ -80,17 +89,6 @@ public sealed class AuditQuery(Blobs blobs, IOptions<AuditOptions> options)
             }
         }
         return records;
-    }
-
-    private static IEnumerable<ReadOnlyMemory<byte>> Lines(ReadOnlyMemory<byte> content)
-    {
-        while (content.Length > 0)
-        {
-            var end = content.Span.IndexOf((byte)'\n');
-            var line = end < 0 ? content : content[..end];
-            if (line.Length > 0) yield return line;
-            content = end < 0 ? ReadOnlyMemory<byte>.Empty : content[(end + 1)..];
-        }
     }
 
     internal static bool Matches(JsonElement r, AuditFilter f)
@@ -114,17 +112,12 @@ public sealed class AuditQuery(Blobs blobs, IOptions<AuditOptions> options)
         Uri.TryCreate(r.GetProperty("properties").GetProperty("id").GetString(), UriKind.Absolute, out var uri) && uri.AbsolutePath.Length > 1
             ? uri.AbsolutePath.Trim('/') : null;
 
-    private static string? KeyOf(JsonElement r) =>
-        ObjectOf(r) is { } id && id.StartsWith("keys/", StringComparison.OrdinalIgnoreCase) ? string.Join('/', id.Split('/').Take(2)).ToLowerInvariant() : null;
-
     private static IEnumerable<string> CallersOf(JsonElement r)
     {
         if (!r.TryGetProperty("identity", out var identity)) yield break;
         foreach (var claim in new[] { AuditEvent.ObjectIdClaim, AuditEvent.AppIdClaim, AuditEvent.UpnClaim })
             if (identity.GetProperty("claim").TryGetProperty(claim, out var v) && v.GetString() is { } s) yield return s;
     }
-
-    private static string? CallerOf(JsonElement r) => CallersOf(r).FirstOrDefault();
 
     private static DateTimeOffset Floor(DateTimeOffset t)
     {

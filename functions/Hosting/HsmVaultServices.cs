@@ -66,6 +66,7 @@ public static class HsmVaultServices
         services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
         services.AddSingleton<AuditStep>();
         services.AddSingleton<AuditQuery>();
+        services.AddSingleton<AuditRetention>();
         services.AddSingleton<VaultRequestPipeline>();
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();
@@ -81,6 +82,7 @@ public static class HsmVaultServices
         services.AddSingleton<VaultPurge>();
 
         services.AddSingleton<KeyStore>();
+        services.AddSingleton<IRecentRows>(sp => sp.GetRequiredService<KeyStore>());
         services.AddSingleton<KeyMapper>();
         services.AddSingleton<KeyObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<KeyObjects>());
@@ -93,6 +95,7 @@ public static class HsmVaultServices
         services.AddSingleton<SecretEncryptionKeys>();
         services.AddSingleton<SecretCipher>();
         services.AddSingleton<SecretStore>();
+        services.AddSingleton<IRecentRows>(sp => sp.GetRequiredService<SecretStore>());
         services.AddSingleton<SecretObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<SecretObjects>());
         services.AddSingleton<SecretLifecycle>();

@@ -29,6 +29,7 @@ public sealed class Tables
         Secrets = service.GetTableClient(o.TablePrefix + "secrets");
         VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
         Sweeps = service.GetTableClient(o.TablePrefix + "sweeps");
+        AuditUsage = service.GetTableClient(o.TablePrefix + "auditusage");
     }
 
     internal static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
@@ -44,10 +45,14 @@ public sealed class Tables
     public TableClient VaultKeys { get; }
     /// <summary>One lease row per timer sweep (which instance runs it, when it last ran).</summary>
     public TableClient Sweeps { get; }
+    /// <summary>Audit usage aggregates (the records themselves are in blobs): one partition per vault and day.</summary>
+    public TableClient AuditUsage { get; }
+
+    public IReadOnlyList<TableClient> All => [Vaults, Keys, Secrets, VaultKeys, Sweeps, AuditUsage];
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Keys, Secrets, VaultKeys, Sweeps })
+        foreach (var table in All)
             await table.CreateIfNotExistsAsync(ct);
     }
 }

@@ -90,6 +90,7 @@ module "function_app" {
     tenant_id               = local.tenant_id
     auth_audience           = var.auth_audience
     operator_role           = var.operator_role
+    portal_origin           = var.portal_origin
     initial_admin_object_id = var.initial_admin_object_id
   }
   custom_domain_certificate_key_vault_id = var.custom_domain_certificate_key_vault_id

@@ -13,7 +13,7 @@ namespace HsmVault.Audit.Endpoints;
 /// Security officers' view of the audit log, on the management plane, for the auditor role (or the operator): a vault's records
 /// filtered and paged newest first, and per-key usage with last use, keys unused for N days and keys near expiry.
 /// </summary>
-public sealed class AuditFunctions(ManagementPipeline pipeline, AuditQuery query, KeyStore keys, TimeProvider clock)
+public sealed class AuditFunctions(ManagementPipeline pipeline, AuditQuery query, AuditSigningKey signingKey, KeyStore keys, TimeProvider clock)
 {
     private const int DefaultPage = 100, MaxPage = 1000;
 
@@ -29,6 +29,24 @@ public sealed class AuditFunctions(ManagementPipeline pipeline, AuditQuery query
             var filter = new AuditFilter(start, end, Text(q["object"]), Text(q["caller"]), Text(q["operation"]), Text(q["result"]));
             var (records, next) = await Run(() => query.RecordsAsync(vault, filter, max, Text(q["$skiptoken"]), ctx.Cancellation));
             return VaultResult.Ok(new { value = records, nextLink = next is null ? null : NextLink(req, next) });
+        }, auditorsToo: true);
+
+    /// <summary>The deployment's audit public key (PEM), what <c>hsmvault audit verify --public-key</c> takes.</summary>
+    [Function("AuditSigningKey")]
+    public Task<IActionResult> SigningKey(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "management/audit/signing-key")] HttpRequest req) =>
+        pipeline.RunAsync(req, "AuditSigningKeyGet", null, async ctx =>
+            VaultResult.Ok(new { pem = await signingKey.PublicKeyPemAsync(ctx.Cancellation) }), auditorsToo: true);
+
+    /// <summary>One vault-hour as Key Vault's classic <c>PT1H.json</c> document, <c>{"records":[…]}</c>, for tools that read that form.</summary>
+    [Function("AuditExport")]
+    public Task<IActionResult> Export(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "management/audit/vaults/{vaultName}/export")] HttpRequest req, string vaultName) =>
+        pipeline.RunAsync(req, "AuditExport", vaultName, async ctx =>
+        {
+            var vault = VaultNames.Require(vaultName).ToLowerInvariant();
+            var hour = Time(req.Query["hour"]) ?? throw VaultException.BadParameter("hour is required (an ISO 8601 time within the hour).");
+            return VaultResult.Ok(new { records = await query.HourExportAsync(vault, hour, ctx.Cancellation) });
         }, auditorsToo: true);
 
     [Function("AuditKeyUsage")]
@@ -63,18 +81,22 @@ public sealed class AuditFunctions(ManagementPipeline pipeline, AuditQuery query
             return VaultResult.Ok(new
             {
                 start, end, granularity = daily ? "day" : "hour",
-                keys = counts.GroupBy(c => c.Key).Select(g => new
-                {
-                    key = g.Key,
-                    lastUse = lastInRange[g.Key],
-                    usage = g.Select(c => new { period = c.Period, operation = c.Operation, caller = c.Caller, result = c.Result, count = c.Count }),
-                }),
-                lastUse = recentUse.OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => k.Value),
+                keys = UsageOf(counts, lastInRange, "keys/"),
+                secrets = UsageOf(counts, lastInRange, "secrets/"),
+                lastUse = recentUse.Where(k => k.Key.StartsWith("keys/", StringComparison.Ordinal)).OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => k.Value),
                 unusedKeys = current.Select(k => $"keys/{k.Name.ToLowerInvariant()}").Where(k => !recentUse.ContainsKey(k)).Order(StringComparer.Ordinal),
                 nearExpiry = current.Where(k => k.Expires is { } exp && exp <= now.AddDays(nearExpiryDays))
                     .OrderBy(k => k.Expires).Select(k => new { key = $"keys/{k.Name.ToLowerInvariant()}", expires = k.Expires }),
             });
         }, auditorsToo: true);
+
+    private static IEnumerable<object> UsageOf(List<UsageCount> counts, Dictionary<string, DateTimeOffset> lastUse, string kind) =>
+        counts.Where(c => c.Key.StartsWith(kind, StringComparison.Ordinal)).GroupBy(c => c.Key).Select(g => new
+        {
+            key = g.Key,
+            lastUse = lastUse[g.Key],
+            usage = g.Select(c => new { period = c.Period, operation = c.Operation, caller = c.Caller, result = c.Result, count = c.Count }),
+        });
 
     private static async Task<T> Run<T>(Func<Task<T>> query)
     {

@@ -88,6 +88,7 @@ var baseSettings = [
 var optionalSettings = [
   { name: 'HsmVault__Hsm__TokenLabel', value: hsm.tokenLabel }
   { name: 'HsmVault__Hsm__TokenSerial', value: hsm.tokenSerial }
+  { name: 'HsmVault__Portal__Origin', value: hsm.portalOrigin }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId', value: hsm.initialAdminObjectId }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys', value: empty(hsm.initialAdminObjectId) ? '' : 'all' }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets', value: empty(hsm.initialAdminObjectId) ? '' : 'all' }

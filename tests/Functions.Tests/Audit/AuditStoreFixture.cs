@@ -46,7 +46,7 @@ public sealed class AuditStoreFixture : IAsyncDisposable
         Blobs = new Blobs(storage);
         var resilience = new ResiliencePipelines(TimeSpan.FromSeconds(10));
         Key = new AuditSigningKey(Hsm, Tables, resilience, TimeProvider.System, NullLogger<AuditSigningKey>.Instance);
-        Log = new AuditLog(Blobs, audit, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        Log = new AuditLog(Blobs, Tables, audit, TimeProvider.System, NullLogger<AuditLog>.Instance);
         Signer = new ChainHeadSigner(Log, Key, Blobs, audit, TimeProvider.System, NullLogger<ChainHeadSigner>.Instance);
     }
 
@@ -63,7 +63,8 @@ public sealed class AuditStoreFixture : IAsyncDisposable
         ec.ImportFromPem(await Key.PublicKeyPemAsync(CancellationToken.None));
         return new AuditVerifier(ec).Verify(
             await AuditCommands.ReadAsync(Container, "resourceId=", CancellationToken.None),
-            await AuditCommands.ReadAsync(Container, AuditChainFormat.HeadsPrefix, CancellationToken.None));
+            await AuditCommands.ReadAsync(Container, AuditChainFormat.HeadsPrefix, CancellationToken.None),
+            await AuditCommands.ReadAsync(Container, AuditChainFormat.RetentionPrefix, CancellationToken.None));
     }
 
     public async Task<List<string>> LinesAsync(string blob) =>
@@ -80,7 +81,7 @@ public sealed class AuditStoreFixture : IAsyncDisposable
         {
             if (await Key.GetAsync(CancellationToken.None) is var id) Hsm.DestroyKey(id);
             await Container.DeleteIfExistsAsync();
-            foreach (var table in new[] { Tables.VaultKeys }) await table.DeleteAsync();
+            foreach (var table in Tables.All) await table.DeleteAsync();
         }
         finally
         {

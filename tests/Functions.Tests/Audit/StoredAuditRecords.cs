@@ -25,6 +25,19 @@ public static class StoredAuditRecords
         return found;
     }
 
+    /// <summary>Every signed chain head the test hosts stored.</summary>
+    public static async Task<List<HsmVault.Audit.ChainHead>> HeadsAsync()
+    {
+        var container = new BlobContainerClient(TestEnvironment.Tables, Container);
+        var heads = new List<HsmVault.Audit.ChainHead>();
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, HsmVault.Audit.AuditChainFormat.HeadsPrefix, CancellationToken.None))
+        {
+            var content = (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString();
+            heads.AddRange(content.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<HsmVault.Audit.ChainHead>(l)!));
+        }
+        return heads;
+    }
+
     public static Task<List<JsonElement>> WithCorrelationAsync(string correlationId) =>
         ReadAsync(r => r.GetProperty("correlationId").GetString() == correlationId);
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 
+using HsmVault.Tests.Audit;
+
 namespace HsmVault.Tests.Http;
 
 /// <summary>
@@ -70,6 +72,16 @@ public sealed class AuditQueryTests(HostFixture host)
         Assert.Equal(4, counts.Count);
         Assert.True(usage.Json.GetProperty("lastUse").TryGetProperty($"keys/{name}", out _));
         Assert.DoesNotContain(usage.Json.GetProperty("unusedKeys").EnumerateArray(), k => k.GetString() == $"keys/{name}");
+
+        // The hour as Key Vault's PT1H.json document: {"records":[…]}, oldest first, holding the three signatures.
+        var export = await AskAsync("management/audit/vaults/default/export", $"hour={Uri.EscapeDataString(times[0].ToString("O"))}");
+        export.AssertStatus(200);
+        var hourRecords = export.Json.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(hourRecords.Select(r => r.GetProperty("time").GetDateTimeOffset()).Order(), hourRecords.Select(r => r.GetProperty("time").GetDateTimeOffset()));
+        var inHour = signs.Where(r => r.GetProperty("time").GetDateTimeOffset().UtcDateTime.Hour == times[0].UtcDateTime.Hour).ToList();
+        Assert.NotEmpty(inHour);
+        Assert.Superset(inHour.Select(r => r.GetProperty("correlationId").GetString()).ToHashSet(),
+            hourRecords.Select(r => r.GetProperty("correlationId").GetString()).ToHashSet());
     }
 
     [Fact]
@@ -82,5 +94,27 @@ public sealed class AuditQueryTests(HostFixture host)
         (await AskAsync("management/audit/vaults/default/records", "maxresults=0")).AssertStatus(400);
         (await AskAsync("management/audit/vaults/default/records", "$skiptoken=garbage")).AssertStatus(400);
         (await AskAsync("management/audit/vaults/default/usage", "granularity=week")).AssertStatus(400);
+        (await AskAsync("management/audit/vaults/default/export", "")).AssertStatus(400);
+        (await AskAsync("management/audit/signing-key", "", await host.AdminTokenAsync())).AssertStatus(403);
+    }
+
+    [Fact]
+    public async Task The_audit_public_key_verifies_the_signed_chain_heads()
+    {
+        var key = await AskAsync("management/audit/signing-key", "");
+        key.AssertStatus(200);
+        using var ec = ECDsa.Create();
+        ec.ImportFromPem(key.Json.GetProperty("pem").GetString());
+        Assert.Equal(256, ec.KeySize);
+        await host.CreateKeyAsync("audkey"); // a record, so the hosts sign a head within their 5 s interval
+        var heads = await StoredAuditRecords.HeadsAsync();
+        for (var wait = 0; heads.Count == 0 && wait < 40; wait++)
+        {
+            await Task.Delay(250);
+            heads = await StoredAuditRecords.HeadsAsync();
+        }
+        Assert.NotEmpty(heads);
+        Assert.All(heads, h => Assert.True(ec.VerifyHash(
+            HsmVault.Audit.AuditChainFormat.HeadDigest(h.Chain, h.Seq, h.Hash, h.Time, h.Closed), Convert.FromBase64String(h.Signature))));
     }
 }

@@ -30,7 +30,8 @@ public static class AuditCommands
             ec.ImportFromPem(await File.ReadAllTextAsync(parse.GetValue(key)!.FullName, ct));
             var client = new BlobContainerClient(connectionString, parse.GetValue(container));
             var report = new AuditVerifier(ec).Verify(
-                await ReadAsync(client, "resourceId=", ct), await ReadAsync(client, AuditChainFormat.HeadsPrefix, ct));
+                await ReadAsync(client, "resourceId=", ct), await ReadAsync(client, AuditChainFormat.HeadsPrefix, ct),
+                await ReadAsync(client, AuditChainFormat.RetentionPrefix, ct));
             Print(report, Console.Out);
             return report.Intact ? 0 : 1;
         });
@@ -41,6 +42,7 @@ public static class AuditCommands
     {
         foreach (var problem in report.Problems) output.WriteLine($"PROBLEM {problem}");
         foreach (var warning in report.Warnings) output.WriteLine($"warning {warning}");
+        foreach (var note in report.Notes ?? []) output.WriteLine($"note {note}");
         output.WriteLine($"{(report.Intact ? "intact" : "TAMPERED")}: {report.Chains} chains, {report.Records} records" +
             $"{(report.Duplicates > 0 ? $" ({report.Duplicates} exact duplicates of retried appends)" : "")}, {report.Problems.Count} problems");
     }

@@ -15,7 +15,9 @@ public sealed record AuditFinding(string Kind, string Chain, long Seq, string Wh
     public override string ToString() => $"{Kind}: chain {Chain} seq {Seq} at {Where}: {Detail}";
 }
 
-public sealed record AuditReport(IReadOnlyList<AuditFinding> Problems, IReadOnlyList<string> Warnings, int Chains, long Records, long Duplicates)
+/// <summary><see cref="Notes"/>: facts that are not problems, such as the records a signed retention checkpoint accounts for.</summary>
+public sealed record AuditReport(IReadOnlyList<AuditFinding> Problems, IReadOnlyList<string> Warnings, int Chains, long Records, long Duplicates,
+    IReadOnlyList<string>? Notes = null)
 {
     public bool Intact => Problems.Count == 0;
 }
@@ -24,7 +26,8 @@ public sealed record AuditReport(IReadOnlyList<AuditFinding> Problems, IReadOnly
 /// Offline check of the audit log against the deployment's audit public key: every chain must run from seq 1 without a gap,
 /// each record must link to the hash of the one before, records of a chain must appear in order within each blob and sit in
 /// the blob of their vault and hour, heads must carry a valid signature, match the recomputed chain and not lie beyond its end.
-/// Exact duplicate lines (an append retried after an unseen success) are allowed. Per chain, the first problem is reported.
+/// Exact duplicate lines (an append retried after an unseen success) are allowed. A chain may instead start after a retention
+/// checkpoint signed with the same key (records removed by the retention sweep). Per chain, the first problem is reported.
 /// </summary>
 public sealed class AuditVerifier(ECDsa publicKey)
 {
@@ -34,10 +37,11 @@ public sealed class AuditVerifier(ECDsa publicKey)
     {
         public readonly Dictionary<long, Entry> BySeq = new();
         public readonly SortedDictionary<long, (string Hash, bool Closed, string Where)> Heads = new();
+        public RetentionCheckpoint? Retained;
         public AuditFinding? Problem;
     }
 
-    public AuditReport Verify(IEnumerable<StoredBlob> segments, IEnumerable<StoredBlob> heads)
+    public AuditReport Verify(IEnumerable<StoredBlob> segments, IEnumerable<StoredBlob> heads, IEnumerable<StoredBlob>? retention = null)
     {
         var chains = new Dictionary<string, Chain>();
         var problems = new List<AuditFinding>();
@@ -49,7 +53,7 @@ public sealed class AuditVerifier(ECDsa publicKey)
         foreach (var blob in segments.OrderBy(b => b.Name, StringComparer.Ordinal))
         {
             var lastSeq = new Dictionary<string, long>();
-            foreach (var (line, number) in Lines(blob.Content))
+            foreach (var (line, number) in AuditChainFormat.Lines(blob.Content))
             {
                 var where = $"{blob.Name}:{number}";
                 if (!TryParseRecord(line, out var chainId, out var seq, out var prev, out var folder))
@@ -75,7 +79,7 @@ public sealed class AuditVerifier(ECDsa publicKey)
         }
 
         foreach (var blob in heads)
-            foreach (var (line, number) in Lines(blob.Content))
+            foreach (var (line, number) in AuditChainFormat.Lines(blob.Content))
             {
                 var where = $"{blob.Name}:{number}";
                 ChainHead? head;
@@ -89,21 +93,40 @@ public sealed class AuditVerifier(ECDsa publicKey)
                 ChainOf(head.Chain).Heads[head.Seq] = (head.Hash, head.Closed, where);
             }
 
+        var notes = new List<string>();
+        foreach (var blob in retention ?? [])
+            foreach (var (line, number) in AuditChainFormat.Lines(blob.Content))
+            {
+                RetentionCheckpoint? checkpoint;
+                try { checkpoint = JsonSerializer.Deserialize<RetentionCheckpoint>(line); }
+                catch (JsonException) { checkpoint = null; }
+                if (checkpoint is null || !SignatureValid(checkpoint))
+                {
+                    problems.Add(new AuditFinding(AuditFinding.ForgedHead, checkpoint?.Chain ?? "-", checkpoint?.Seq ?? 0, $"{blob.Name}:{number}",
+                        "a retention checkpoint whose signature does not verify with the audit key"));
+                    continue;
+                }
+                var chain = ChainOf(checkpoint.Chain);
+                if (chain.Retained is null || checkpoint.Seq > chain.Retained.Seq) chain.Retained = checkpoint;
+            }
+
         foreach (var (id, chain) in chains.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
+            if (chain.Retained is { } r) notes.Add($"chain {id}: records up to seq {r.Seq} (older than {r.Cutoff:O}) were removed by retention");
             Walk(id, chain, warnings);
             if (chain.Problem is { } p) problems.Add(p);
         }
-        return new AuditReport(problems, warnings, chains.Count, records, duplicates);
+        return new AuditReport(problems, warnings, chains.Count, records, duplicates, notes);
     }
 
     private static void Walk(string id, Chain chain, List<string> warnings)
     {
-        var hash = AuditChainFormat.GenesisHash;
-        long lastGoodHead = 0;
-        var max = chain.BySeq.Count == 0 ? 0 : chain.BySeq.Keys.Max();
+        // After a retention checkpoint the chain resumes from its hash; records at or before it are not checked.
+        var (first, hash) = chain.Retained is { } r ? (r.Seq + 1, r.Hash) : (1L, AuditChainFormat.GenesisHash);
+        var lastGoodHead = first - 1;
+        var max = Math.Max(chain.BySeq.Count == 0 ? 0 : chain.BySeq.Keys.Max(), first - 1);
         Entry? previous = null;
-        for (long seq = 1; seq <= max && chain.Problem is null; seq++)
+        for (var seq = first; seq <= max && chain.Problem is null; seq++)
         {
             if (!chain.BySeq.TryGetValue(seq, out var entry))
             {
@@ -115,7 +138,9 @@ public sealed class AuditVerifier(ECDsa publicKey)
             if (entry.Prev != hash)
             {
                 chain.Problem = previous is null
-                    ? new AuditFinding(AuditFinding.Altered, id, seq, entry.Where, "the chain's first record does not start from the genesis hash")
+                    ? new AuditFinding(AuditFinding.Altered, id, seq, entry.Where, chain.Retained is null
+                        ? "the chain's first record does not start from the genesis hash"
+                        : "the first record after the retention checkpoint does not link to it")
                     : new AuditFinding(AuditFinding.Altered, id, previous.Seq, previous.Where, $"its hash no longer matches the link in seq {seq} ({entry.Where})");
                 return;
             }
@@ -133,34 +158,40 @@ public sealed class AuditVerifier(ECDsa publicKey)
             previous = entry;
         }
         if (chain.Problem is not null) return;
-        if (chain.Heads.Count == 0)
+        if (chain.Heads.Count == 0 && max >= first)
         {
             warnings.Add($"chain {id}: {max} records and no signed head: nothing proves them yet");
             return;
         }
+        if (chain.Heads.Count == 0) return;
         var (lastSigned, last) = chain.Heads.Last();
         if (lastSigned > max)
             chain.Problem = new AuditFinding(AuditFinding.Truncated, id, max + 1, previous?.Where ?? "-",
                 $"the chain ends at seq {max} but a head signed at {last.Where} covers seq {lastSigned}: records {max + 1}..{lastSigned} were cut off");
         else if (max > lastSigned && last.Closed)
-            chain.Problem = new AuditFinding(AuditFinding.Inserted, id, lastSigned + 1, chain.BySeq[lastSigned + 1].Where,
+            chain.Problem = new AuditFinding(AuditFinding.Inserted, id, lastSigned + 1, chain.BySeq[Math.Max(lastSigned + 1, first)].Where,
                 $"records after the chain's closing head (seq {lastSigned}, {last.Where})");
         else if (max > lastSigned)
             warnings.Add($"chain {id}: {max - lastSigned} records after the last signed head (seq {lastSigned}) are not signed yet");
     }
 
-    private bool SignatureValid(ChainHead head)
+    private bool SignatureValid(RetentionCheckpoint c) =>
+        SignatureValid(AuditChainFormat.RetentionDigest(c.Chain, c.Seq, c.Hash, c.Cutoff), c.Signature);
+
+    private bool SignatureValid(byte[] digest, string signature)
     {
         try
         {
-            var digest = AuditChainFormat.HeadDigest(head.Chain, head.Seq, head.Hash, head.Time, head.Closed);
-            return publicKey.VerifyHash(digest, Convert.FromBase64String(head.Signature));
+            return publicKey.VerifyHash(digest, Convert.FromBase64String(signature));
         }
         catch (FormatException)
         {
             return false;
         }
     }
+
+    private bool SignatureValid(ChainHead head) =>
+        SignatureValid(AuditChainFormat.HeadDigest(head.Chain, head.Seq, head.Hash, head.Time, head.Closed), head.Signature);
 
     private static bool TryParseRecord(byte[] line, out string chain, out long seq, out string prev, out string folder)
     {
@@ -179,19 +210,6 @@ public sealed class AuditVerifier(ECDsa publicKey)
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
             return false;
-        }
-    }
-
-    private static IEnumerable<(byte[] Line, int Number)> Lines(byte[] content)
-    {
-        var start = 0;
-        var number = 0;
-        for (var i = 0; i <= content.Length; i++)
-        {
-            if (i < content.Length && content[i] != (byte)'\n') continue;
-            number++;
-            if (i > start) yield return (content[start..i], number);
-            start = i + 1;
         }
     }
 }

@@ -92,6 +92,7 @@ variable "hsm" {
     tenant_id               = string
     auth_audience           = string
     operator_role           = string
+    portal_origin           = string
     initial_admin_object_id = string
   })
 }
@@ -145,6 +146,7 @@ locals {
   optional_settings = {
     "HsmVault__Hsm__TokenLabel"                               = var.hsm.token_label
     "HsmVault__Hsm__TokenSerial"                              = var.hsm.token_serial
+    "HsmVault__Portal__Origin"                                = var.hsm.portal_origin
     "HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId"  = var.hsm.initial_admin_object_id
     "HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys"      = var.hsm.initial_admin_object_id == "" ? "" : "all"
     "HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets"   = var.hsm.initial_admin_object_id == "" ? "" : "all"
