@@ -112,6 +112,8 @@ public interface IHsm : IDisposable
     HsmCapabilities Capabilities { get; }
     /// <summary>A stable id of the token (module and label), for per-token breakers and caps.</summary>
     string TokenId => "default";
+    /// <summary>Operation sessions rented right now (the token's long-lived login session not counted).</summary>
+    int SessionsInUse => 0;
 
     HsmKeyId GenerateRsa(int bits, HsmKeyUsage usage, string label);
     HsmKeyId GenerateEc(HsmCurve curve, HsmKeyUsage usage, string label);

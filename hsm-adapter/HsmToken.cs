@@ -24,6 +24,7 @@ public sealed partial class HsmToken : IHsm
     internal bool AesKwViaEncrypt { get; }
     public HsmCapabilities Capabilities { get; }
     public string TokenLabel { get; }
+    public int SessionsInUse => _pool.InUse;
 
     /// <summary>The private/secret or public object of a key and what operations need to know about it.</summary>
     internal sealed record KeyObject(IObjectHandle Handle, CKK Type, int ModulusBytes, HsmCurve? Curve);

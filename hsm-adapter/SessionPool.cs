@@ -17,6 +17,9 @@ internal sealed class SessionPool(ISlot slot, int maxIdle, int maxOpen = 64, Tim
     private int _idleCount;
     private volatile bool _disposed;
 
+    /// <summary>Sessions rented right now (read-only, for a sessions-in-use gauge).</summary>
+    public int InUse => maxOpen - _open.CurrentCount;
+
     public ISession Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

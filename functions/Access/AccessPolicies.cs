@@ -4,6 +4,7 @@ using HsmVault.Identity;
 using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Storage;
+using HsmVault.Telemetry;
 using HsmVault.Vaults;
 
 namespace HsmVault.Access;
@@ -52,7 +53,12 @@ public sealed class AccessPolicies(Tables tables, ResiliencePipelines resilience
     /// </summary>
     private async Task<IReadOnlyList<Grant>> GrantsAsync(Vault vault, CancellationToken ct)
     {
-        if (_cache.TryGetValue(vault.Name, out var cached) && cached.Stamp == vault.PolicyStamp) return cached.Grants;
+        if (_cache.TryGetValue(vault.Name, out var cached) && cached.Stamp == vault.PolicyStamp)
+        {
+            VaultMetrics.CacheLookup(VaultMetrics.Caches.Grants, hit: true);
+            return cached.Grants;
+        }
+        VaultMetrics.CacheLookup(VaultMetrics.Caches.Grants, hit: false);
         for (var attempt = 1; attempt <= MaxReadAttempts; attempt++)
         {
             var before = await StampAsync(vault.Name, ct);

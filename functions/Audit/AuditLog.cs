@@ -6,6 +6,7 @@ using Azure;
 using Azure.Storage.Blobs.Specialized;
 using HsmVault.Objects;
 using HsmVault.Storage;
+using HsmVault.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,11 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     /// <summary>Past this many committed blocks a blob is left for the next part (the limit is 50,000).</summary>
     private const int BlockRollover = 49_000;
 
-    private sealed record Pending(AuditRecord Record, TaskCompletionSource? Stored);
+    /// <summary>Most requests a commit's span links to.</summary>
+    private const int MaxSpanLinks = 32;
+
+    /// <param name="Span">The span of the request waiting for the record (default: none), for the commit span's links.</param>
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource? Stored, ActivityContext Span = default);
 
     private readonly AuditOptions _options = options.Value;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -65,7 +70,7 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     public async Task WriteAsync(AuditRecord record)
     {
         var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Enqueue(new Pending(record, stored));
+        Enqueue(new Pending(record, stored, Activity.Current?.Context ?? default));
         try
         {
             await stored.Task.WaitAsync(_options.CommitTimeout);
@@ -109,19 +114,33 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
 
     private async Task DrainAsync()
     {
+        Activity.Current = null; // commit spans are roots: one commit serves many requests
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var p)) batch.Add(p);
             var started = Stopwatch.GetTimestamp();
-            await CommitAsync(batch);
-            await Usage.AddAsync(batch.Select(p => p.Record));
+            using (StartCommitSpan(batch))
+            {
+                await CommitAsync(batch);
+                await Usage.AddAsync(batch.Select(p => p.Record));
+            }
             StoredHead = (_seq, _prev);
             Interlocked.Add(ref _pending, -batch.Count);
             foreach (var p in batch) p.Stored?.TrySetResult();
             Committed?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
             batch.Clear();
         }
+    }
+
+    /// <summary>A root span per commit (it serves many requests), linked to the first requests it carries.</summary>
+    private static Activity? StartCommitSpan(List<Pending> batch)
+    {
+        if (!HsmVaultTelemetry.Source.HasListeners()) return null;
+        var links = batch.Where(p => p.Span != default).Take(MaxSpanLinks).Select(p => new ActivityLink(p.Span));
+        var span = HsmVaultTelemetry.Source.StartActivity(Spans.AuditCommit, ActivityKind.Internal, parentContext: default, links: links);
+        span?.SetTag(HsmVaultTelemetry.AuditRecordsTag, batch.Count);
+        return span;
     }
 
     /// <summary>Seals the batch into the chain, then appends one block per vault-hour blob, all at once.</summary>

@@ -23,7 +23,9 @@ namespace HsmVault.Hosting;
 /// <summary>Everything both hosts register: the request pipeline and every feature behind it.</summary>
 public static class HsmVaultServices
 {
-    public static IServiceCollection AddHsmVault(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="telemetryExporters">Further exporters (tests: in-memory); telemetry is on when this or a configured exporter is.</param>
+    public static IServiceCollection AddHsmVault(this IServiceCollection services, IConfiguration configuration,
+        Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetryExporters = null)
     {
         // Every section is checked when the host starts: a bad value stops it with a line naming the setting.
         services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.Section, o => o.Problems());
@@ -97,6 +99,9 @@ public static class HsmVaultServices
         services.AddSingleton<SecretObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<SecretObjects>());
         services.AddSingleton<SecretLifecycle>();
+
+        // Last: it wraps the HSM registration above.
+        services.AddHsmVaultTelemetry(configuration, telemetryExporters);
         return services;
     }
 }

@@ -27,7 +27,8 @@ public static class StandaloneHost
     /// The standalone app, configured and mapped but not started: configuration (local.settings.json, environment,
     /// command line), TLS certificate, Kestrel, services, routes. <see cref="RunAsync"/> runs it; a test can start it in process.
     /// </summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="telemetryExporters">Exporters to add (a test's in-memory ones); null: only those the environment configures.</param>
+    public static WebApplication Build(string[] args, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetryExporters = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Configuration.AddLocalSettings(Directory.GetCurrentDirectory());
@@ -54,7 +55,7 @@ public static class StandaloneHost
             kestrel.Limits.MaxRequestBodySize = Math.Max(1 << 20, config.GetValue("HsmVault:Limits:MaxRequestBodyBytes", 256 * 1024) * 4);
             kestrel.ListenLocalhost(options.Port, listen => listen.UseHttps(certificate.Certificate));
         });
-        builder.Services.AddHsmVault(config);
+        builder.Services.AddHsmVault(config, telemetryExporters);
         // The Functions host triggers the [TimerTrigger] functions in Azure; here this host does, from the same classes.
         builder.Services.AddHostedService<TimerFunctions>();
         if (devIdentity) builder.Services.AddDevIdentityProvider(config, dataDirectory);

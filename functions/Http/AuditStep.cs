@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HsmVault.Audit;
 using HsmVault.Identity;
 using HsmVault.Objects;
+using HsmVault.Telemetry;
 using Microsoft.AspNetCore.Http;
 
 namespace HsmVault.Http;
@@ -36,6 +37,7 @@ public sealed class AuditStep(AuditLog log, UnauthenticatedCounter unauthenticat
             Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, correlationId, outcome.ApiVersion,
             Truncate($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}", MaxUriLength),
             Truncate(request.Headers.UserAgent.ToString(), MaxClientInfoLength), KeyEncryptionKey: outcome.KeyEncryptionKey);
+        using var span = HsmVaultTelemetry.StartSpan(Spans.AuditWrite);
         try
         {
             await log.WriteAsync(record);
@@ -43,6 +45,7 @@ public sealed class AuditStep(AuditLog log, UnauthenticatedCounter unauthenticat
         }
         catch (AuditUnavailableException e)
         {
+            span.Fail(nameof(AuditUnavailableException));
             return VaultResult.Error(VaultException.Unavailable(e.Message, RetryAfter.AuditBacklog));
         }
     }

@@ -3,6 +3,7 @@ using System.Net;
 using HsmVault.Audit;
 using HsmVault.Identity;
 using HsmVault.Objects;
+using HsmVault.Telemetry;
 using HsmVault.Throttling;
 using HsmVault.Vaults;
 using Microsoft.AspNetCore.Http;
@@ -34,6 +35,7 @@ public sealed class ManagementPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = RequestIds.StartResponse(request);
+        var span = RequestTelemetry.Begin(correlationId, operation);
 
         CallerIdentity? caller = null;
         ManagementContext? context = null;
@@ -44,7 +46,7 @@ public sealed class ManagementPipeline(
             if (!hosts.IsBareSuffix(request.Host.Host))
                 throw VaultException.NotFound("NotFound", "The management API is served on the service's own host name, not on a vault's.");
             apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
-            caller = await CallerAuthentication.AuthenticateAsync(tokens, request, auth.Value.TenantId);
+            caller = await RequestTelemetry.StepAsync(Spans.Authenticate, () => CallerAuthentication.AuthenticateAsync(tokens, request, auth.Value.TenantId));
             throttle.DemandCaller(AuditVault, caller.ObjectId);
             if (!caller.Roles.Contains(auth.Value.OperatorRole, StringComparer.Ordinal)
                 && !(auditorsToo && caller.Roles.Contains(auth.Value.AuditorRole, StringComparer.Ordinal)))
@@ -62,7 +64,9 @@ public sealed class ManagementPipeline(
         }
 
         var vault = VaultNames.IsValid(vaultName) ? vaultName!.ToLowerInvariant() : AuditVault;
-        return await audit.RecordAsync(request, new AuditStep.Outcome(vault, caller, operation, apiVersion, context?.AuditObjectId, null),
+        result = await audit.RecordAsync(request, new AuditStep.Outcome(vault, caller, operation, apiVersion, context?.AuditObjectId, null),
             result, started, correlationId);
+        RequestTelemetry.End(span, operation, vault, result, started);
+        return result;
     }
 }

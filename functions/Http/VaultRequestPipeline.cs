@@ -4,6 +4,7 @@ using HsmVault.Access;
 using HsmVault.Audit;
 using HsmVault.Identity;
 using HsmVault.Objects;
+using HsmVault.Telemetry;
 using HsmVault.Throttling;
 using HsmVault.Vaults;
 using Microsoft.AspNetCore.Http;
@@ -37,6 +38,7 @@ public sealed class VaultRequestPipeline(
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = RequestIds.StartResponse(request);
+        var span = RequestTelemetry.Begin(correlationId, operation.Name);
         cors.Apply(request);
 
         Vault? vault = null;
@@ -58,12 +60,18 @@ public sealed class VaultRequestPipeline(
                 await CallerAuthentication.AuthenticateAsync(tokens, request, tenantId: null);
                 throw unknown;
             }
-            caller = await CallerAuthentication.AuthenticateAsync(tokens, request, vault!.TenantId);
+            var tenant = vault!.TenantId;
+            caller = await RequestTelemetry.StepAsync(Spans.Authenticate, () => CallerAuthentication.AuthenticateAsync(tokens, request, tenant));
             // After authentication, so requests without a valid token cannot spend a vault's allowance.
             throttle.DemandVault(vault.Name);
             throttle.DemandCaller(vault.Name, caller.ObjectId);
             if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
-            await policies.DemandAsync(vault, caller, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);
+            var (authorizing, authenticated) = (vault, caller);
+            await RequestTelemetry.StepAsync(Spans.Authorize, async () =>
+            {
+                await policies.DemandAsync(authorizing, authenticated, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);
+                return true;
+            });
             if (refusedForBacklog = audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", RetryAfter.AuditBacklog);
             context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
@@ -78,13 +86,17 @@ public sealed class VaultRequestPipeline(
         if (refusedForBacklog)
         {
             auditStep.CountRefusal(request, vault?.Name, result);
-            return result;
         }
-        // Also when the client went away: the operation may have changed state, so its record is stored all the same.
-        return await auditStep.RecordAsync(request,
-            new AuditStep.Outcome(vault?.Name, caller, operation.Name, apiVersion, context?.AuditObjectId ?? RouteObject(operation, objectName),
-                context?.AuditAlgorithm, context?.AuditKeyEncryptionKey),
-            result, started, correlationId);
+        else
+        {
+            // Also when the client went away: the operation may have changed state, so its record is stored all the same.
+            result = await auditStep.RecordAsync(request,
+                new AuditStep.Outcome(vault?.Name, caller, operation.Name, apiVersion, context?.AuditObjectId ?? RouteObject(operation, objectName),
+                    context?.AuditAlgorithm, context?.AuditKeyEncryptionKey),
+                result, started, correlationId);
+        }
+        RequestTelemetry.End(span, operation.Name, vault?.Name, result, started);
+        return result;
     }
 
     /// <summary>The object named by the route (<c>keys/name</c>), recorded when the request failed before the operation said more.</summary>

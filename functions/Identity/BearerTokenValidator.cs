@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using HsmVault.Objects;
+using HsmVault.Telemetry;
 
 namespace HsmVault.Identity;
 
@@ -143,8 +144,9 @@ public sealed class BearerTokenValidator : IDisposable
             return TokenValidationOutcome.Failure("token too large");
         if (!LooksLikeSignedJwt(token))
             return TokenValidationOutcome.Failure("malformed token");
-        if (_validated.TryGet(token, out var known))
-            return TokenValidationOutcome.Success(known);
+        var cached = _validated.TryGet(token, out var known);
+        VaultMetrics.CacheLookup(VaultMetrics.Caches.Tokens, cached);
+        if (cached) return TokenValidationOutcome.Success(known);
 
         JsonWebToken jwt;
         try

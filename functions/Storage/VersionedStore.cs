@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using HsmVault.Resilience;
+using HsmVault.Telemetry;
 
 namespace HsmVault.Storage;
 
@@ -19,6 +20,7 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
     public static readonly TimeSpan RecentLifetime = TimeSpan.FromSeconds(1);
     private const int MaxRecent = 100_000;
     private readonly ConcurrentDictionary<(string Vault, string RowKey), (T Row, long UntilTicks)> _recent = new();
+    private readonly string _cacheName = kind + "_rows";
 
     /// <summary>Columns a list page reads; null reads every column.</summary>
     protected virtual IEnumerable<string>? ListColumns => null;
@@ -41,7 +43,12 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
     {
         var key = (vault, string.IsNullOrEmpty(version) ? VersionedEntity.CurrentRowKey(name) : VersionedEntity.VersionRowKey(name, version));
         var now = Environment.TickCount64;
-        if (_recent.TryGetValue(key, out var hit) && now < hit.UntilTicks) return hit.Row;
+        if (_recent.TryGetValue(key, out var hit) && now < hit.UntilTicks)
+        {
+            VaultMetrics.CacheLookup(_cacheName, hit: true);
+            return hit.Row;
+        }
+        VaultMetrics.CacheLookup(_cacheName, hit: false);
         var changesBefore = Interlocked.Read(ref _changes);
         var row = await FindAsync(vault, name, version, ct);
         // A change committed here while this read was in flight may be newer than the row read: do not keep it.

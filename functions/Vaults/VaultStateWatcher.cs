@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using HsmVault.Identity;
 using HsmVault.Objects;
 using HsmVault.Storage;
+using HsmVault.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,9 @@ public sealed class VaultStateWatcher(
     public async ValueTask<VaultSnapshot> FreshAsync(CancellationToken ct)
     {
         var snapshot = Current;
-        if (IsFresh(snapshot)) return snapshot;
+        var fresh = IsFresh(snapshot);
+        VaultMetrics.CacheLookup(VaultMetrics.Caches.VaultState, hit: fresh);
+        if (fresh) return snapshot;
         try
         {
             snapshot = await PollAsync().WaitAsync(QueryTimeout, ct);

@@ -46,6 +46,10 @@ public sealed partial class FloorTests
     [InlineData("HsmVault.Hsm", "HsmVault.Storage")]
     [InlineData("HsmVault.Objects", "Microsoft.AspNetCore.Http")]
     [InlineData("HsmVault.Identity", "Microsoft.AspNetCore.Routing")]
+    [InlineData("HsmVault.Telemetry", "HsmVault.Storage")]
+    [InlineData("HsmVault.Telemetry", "HsmVault.Http")]
+    [InlineData("HsmVault.Telemetry", "Microsoft.AspNetCore.Http")]
+    [InlineData("HsmVault.Hsm", "HsmVault.Telemetry")]
     public void The_rules_refuse(string from, string to) => Assert.NotNull(Floors.Violation(from, to));
 
     [Theory]
@@ -59,6 +63,10 @@ public sealed partial class FloorTests
     [InlineData("HsmVault.Objects", "HsmVault.Storage")]
     [InlineData("HsmVault.Storage", "HsmVault.Resilience")]
     [InlineData("HsmVault.Resilience", "HsmVault.Hsm")]
+    [InlineData("HsmVault.Storage", "HsmVault.Telemetry")]
+    [InlineData("HsmVault.Http", "HsmVault.Telemetry")]
+    [InlineData("HsmVault.Keys", "HsmVault.Telemetry")]
+    [InlineData("HsmVault.Telemetry", "HsmVault.Hsm")]
     public void The_rules_allow(string from, string to) => Assert.Null(Floors.Violation(from, to));
 
     [Fact]

@@ -4,12 +4,14 @@ namespace HsmVault.Tests.Architecture;
 /// The one-way floors of functions/, top to bottom. A namespace may use its own floor and the floors below, never one above.
 /// Endpoint classes (<c>[Function]</c> classes and minimal-API maps) live in <c>&lt;Feature&gt;/Endpoints/</c>: that
 /// namespace is the Endpoints floor, so it may use Http and every feature while the feature itself may not use Http.
+/// Telemetry (the ActivitySource and Meter every floor records into) sits just above hsm-adapter, so any floor may use it
+/// and it uses nothing of ours but the adapter's contracts; its wiring (providers, exporters) lives in Hosting.
 /// </summary>
 public static class Floors
 {
-    public const int Hosting = 0, Endpoints = 1, Http = 2, Features = 3, Objects = 4, Storage = 5, Hsm = 6;
+    public const int Hosting = 0, Endpoints = 1, Http = 2, Features = 3, Objects = 4, Storage = 5, Telemetry = 6, Hsm = 7;
 
-    public static readonly string[] Names = ["Hosting", "Endpoints", "Http", "features", "Objects", "Storage/Resilience", "hsm-adapter"];
+    public static readonly string[] Names = ["Hosting", "Endpoints", "Http", "features", "Objects", "Storage/Resilience", "Telemetry", "hsm-adapter"];
 
     /// <summary>The floor of one of our namespaces, or null for anything else (BCL, packages).</summary>
     public static int? Of(string ns)
@@ -21,6 +23,7 @@ public static class Floors
         if (Under(ns, "HsmVault.Http")) return Http;
         if (Under(ns, "HsmVault.Objects")) return Objects;
         if (Under(ns, "HsmVault.Storage") || Under(ns, "HsmVault.Resilience")) return Storage;
+        if (Under(ns, "HsmVault.Telemetry")) return Telemetry;
         return Features; // Keys, Secrets, Vaults, Access, Audit, Management, Identity, Throttling, and any new feature
     }
 

@@ -8,12 +8,15 @@ import { promisify } from 'node:util';
 
 const repo = resolve(import.meta.dirname, '../../..');
 
-/** Starts an instance; returns { url, pid, kill(signal), stop() }. stop() kills it if alive and removes its folder. */
-export async function startSpareHost() {
+/**
+ * Starts an instance; returns { url, pid, kill(signal), stop() }. stop() kills it if alive and removes its folder.
+ * env: further environment variables for the instance (e.g. OTEL_EXPORTER_OTLP_ENDPOINT); the script passes them through.
+ */
+export async function startSpareHost({ env = {} } = {}) {
   const primary = process.env.HSMVAULT_TEST_HOST_DIR;
   if (!primary) throw new Error("HSMVAULT_TEST_HOST_DIR is not set: run the tests through 'bash tests/run.sh'");
   const dir = mkdtempSync(join(tmpdir(), 'hsmvault-spare-'));
-  await promisify(execFile)('bash', [join(repo, 'infra/local/start-test-host.sh'), dir, primary], { timeout: 120_000 });
+  await promisify(execFile)('bash', [join(repo, 'infra/local/start-test-host.sh'), dir, primary], { timeout: 120_000, env: { ...process.env, ...env } });
   const url = /HSMVAULT_TEST_B_URL='([^']+)'/.exec(readFileSync(join(dir, 'host.env'), 'utf8'))[1];
   const pid = Number(readFileSync(join(dir, 'host.pid'), 'utf8'));
   const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
