@@ -12,6 +12,12 @@ public sealed class HsmOptions
     public string UserPin { get; set; } = "";
     /// <summary>Upper bound of idle sessions kept for reuse.</summary>
     public int MaxIdleSessions { get; set; } = 16;
+    /// <summary>
+    /// A lock file that every process sharing a file-backed token (SoftHSM2's token directory) names alike: reads and
+    /// writes of the token's object files then never overlap across processes (see TokenFileLock). Unset: a file next to
+    /// SOFTHSM2_CONF when that is set; empty: none (a network HSM coordinates its clients itself).
+    /// </summary>
+    public string? TokenLockFile { get; set; }
 }
 
 /// <summary>The closed set of failures the adapter reports; the caller maps them to HTTP.</summary>

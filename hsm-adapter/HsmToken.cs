@@ -15,6 +15,7 @@ public sealed partial class HsmToken : IHsm
     private readonly SessionPool _pool;
     private readonly ConcurrentDictionary<(string Id, CKO Class), KeyObject> _handles = new();
     private readonly object _loginGate = new();
+    private readonly TokenFileLock _fileLock;
     private int _disposed;
 
     internal Pkcs11InteropFactories Factories { get; } = ModuleRegistry.Factories;
@@ -26,16 +27,17 @@ public sealed partial class HsmToken : IHsm
     /// <summary>The private/secret or public object of a key and what operations need to know about it.</summary>
     internal sealed record KeyObject(IObjectHandle Handle, CKK Type, int ModulusBytes, HsmCurve? Curve);
 
-    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, int maxIdle)
+    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, int maxIdle, TokenFileLock fileLock)
     {
         _libraryPath = libraryPath;
+        _fileLock = fileLock;
         _slot = slot;
         _loginSession = loginSession;
         _pin = pin;
         TokenLabel = label;
         Templates = new KeyTemplates(Factories.ObjectAttributeFactory);
         _pool = new SessionPool(slot, Math.Max(0, maxIdle));
-        (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
+        using (_fileLock.Read()) (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
     }
 
     public static HsmToken Open(HsmOptions options)
@@ -57,9 +59,11 @@ public sealed partial class HsmToken : IHsm
         try
         {
             var (slot, label) = FindSlot(lib, options);
+            var fileLock = TokenFileLock.For(options.LibraryPath, label, options.TokenLockFile ?? TokenFileLock.SoftHsmDefault());
             login = slot.OpenSession(SessionType.ReadWrite);
-            LogIn(login, options.UserPin, label);
-            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options.MaxIdleSessions);
+            // A login rewrites the token's own object file (its flags), so it is a write.
+            using (fileLock.Write()) LogIn(login, options.UserPin, label);
+            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options.MaxIdleSessions, fileLock);
         }
         catch (Exception e)
         {
@@ -106,7 +110,9 @@ public sealed partial class HsmToken : IHsm
     /// <summary>The token dropped our login (e.g. it was reset): log in again on the long-lived session.</summary>
     private void Relogin()
     {
-        lock (_loginGate) LogIn(_loginSession, _pin, TokenLabel);
+        lock (_loginGate)
+        using (_fileLock.Write())
+            LogIn(_loginSession, _pin, TokenLabel);
     }
 
     internal static byte[] IdBytes(HsmKeyId id)
@@ -126,50 +132,57 @@ public sealed partial class HsmToken : IHsm
         var cacheKey = (CacheId(id), cls);
         for (int attempt = 0; ; attempt++)
         {
-            var session = Rent(op);
-            bool healthy = true;
-            try
+            bool relogin = false;
+            using (_fileLock.Read())
             {
-                return action(session, Lookup(session, id, cls, cacheKey));
+                var session = Rent(op);
+                bool healthy = true;
+                try
+                {
+                    return action(session, Lookup(session, id, cls, cacheKey));
+                }
+                catch (Pkcs11Exception e) when (attempt == 0 && e.RV is CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID)
+                {
+                    _handles.TryRemove(cacheKey, out _);
+                    continue;
+                }
+                catch (Pkcs11Exception e) when (attempt == 0 && e.RV == CKR.CKR_USER_NOT_LOGGED_IN)
+                {
+                    relogin = true; // a login writes the token: not while holding the read lock
+                }
+                catch (Exception e)
+                {
+                    var mapped = RvMapper.Map(e, op, decryptLike);
+                    if (mapped.Kind == HsmErrorKind.NotFound) _handles.TryRemove(cacheKey, out _);
+                    healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
+                    throw mapped;
+                }
+                finally
+                {
+                    _pool.Return(session, healthy);
+                }
             }
-            catch (Pkcs11Exception e) when (attempt == 0 && e.RV is CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID)
-            {
-                _handles.TryRemove(cacheKey, out _);
-                continue;
-            }
-            catch (Pkcs11Exception e) when (attempt == 0 && e.RV == CKR.CKR_USER_NOT_LOGGED_IN)
-            {
-                Relogin();
-                continue;
-            }
-            catch (Exception e)
-            {
-                var mapped = RvMapper.Map(e, op, decryptLike);
-                if (mapped.Kind == HsmErrorKind.NotFound) _handles.TryRemove(cacheKey, out _);
-                healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
-                throw mapped;
-            }
-            finally
-            {
-                _pool.Return(session, healthy);
-            }
+            if (relogin) Relogin();
         }
     }
 
-    // SoftHSM's file object store fails C_GenerateKey/C_CreateObject with CKR_GENERAL_ERROR when token objects are
-    // created and destroyed concurrently (seen in ConcurrencyTests), so writes to the token's object store take turns.
-    // Key operations (sign, decrypt, …) do not take this lock. Shared by every HsmToken of the same module and token.
-    private static readonly ConcurrentDictionary<string, object> TokenWriteGates = new();
-    private object TokenWriteGate => TokenWriteGates.GetOrAdd($"{_libraryPath}\n{TokenLabel}", _ => new object());
-
-    /// <summary>Creates or destroys token objects, one at a time per token.</summary>
+    /// <summary>
+    /// Creates or destroys token objects: one at a time per token, and (with a token lock file) never while another
+    /// process reads the token. SoftHSM's file object store fails concurrent creates and destroys with CKR_GENERAL_ERROR
+    /// (seen in ConcurrencyTests). Key operations (sign, decrypt, …) only take the read side.
+    /// </summary>
     internal T WithTokenWrite<T>(string op, Func<ISession, T> action)
     {
-        lock (TokenWriteGate) return WithSession(op, action);
+        using (_fileLock.Write()) return OnSession(op, action);
     }
 
-    /// <summary>Runs a non-retried operation (key creation, destruction) on a pooled session.</summary>
+    /// <summary>Runs a non-retried operation that writes no token object (random bytes) on a pooled session.</summary>
     internal T WithSession<T>(string op, Func<ISession, T> action)
+    {
+        using (_fileLock.Read()) return OnSession(op, action);
+    }
+
+    private T OnSession<T>(string op, Func<ISession, T> action)
     {
         var session = Rent(op);
         bool healthy = true;
