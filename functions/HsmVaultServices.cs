@@ -6,6 +6,7 @@ using HsmVault.Identity;
 using HsmVault.Keys;
 using HsmVault.Management;
 using HsmVault.Pipeline;
+using HsmVault.Reconciliation;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
@@ -30,6 +31,7 @@ public static class HsmVaultServices
         services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
         services.Configure<ThrottlingOptions>(configuration.GetSection(ThrottlingOptions.Section));
         services.Configure<HsmOptions>(configuration.GetSection(HsmSection));
+        services.Configure<ReconciliationOptions>(configuration.GetSection(ReconciliationOptions.Section));
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
@@ -62,6 +64,10 @@ public static class HsmVaultServices
         services.AddSingleton<SecretCipher>();
         services.AddSingleton<SecretStore>();
         services.AddSingleton<SecretLifecycle>();
+
+        services.AddSingleton<HsmReconciliation>();
+        // After the initializer (tables exist).
+        services.AddHostedService<ReconciliationService>();
         return services;
     }
 }

@@ -94,4 +94,12 @@ public interface IHsm : IDisposable
     byte[] UnwrapAesKw(HsmKeyId id, byte[] wrapped);
 
     byte[] GenerateRandom(int count);
+
+    /// <summary>Every key object on the token (private, public, secret) with its CKA_ID and CKA_LABEL: for reconciliation.</summary>
+    IReadOnlyList<HsmObjectInfo> ListKeyObjects();
 }
+
+public enum HsmObjectClass { Private, Public, Secret }
+
+/// <summary>A key object on the token as reconciliation sees it.</summary>
+public sealed record HsmObjectInfo(HsmKeyId Id, string Label, HsmObjectClass Class);

@@ -173,8 +173,22 @@ public sealed partial class HsmToken : IHsm
     /// </summary>
     internal T WithTokenWrite<T>(string op, Func<ISession, T> action)
     {
-        using (_fileLock.Write()) return OnSession(op, action);
+        using (_fileLock.Write())
+            return OnSession(op, s =>
+            {
+                if (_fileLock.CrossProcess) CatchUp(s);
+                return action(s);
+            });
     }
+
+    /// <summary>
+    /// Makes SoftHSM re-read the token's object list before this process writes to it. Its file store counts changes in one
+    /// generation number; a process that creates or destroys an object bumps it from whatever the file holds, so without
+    /// this it would take in another process's change as its own and never list that process's new object (a key made
+    /// on one instance answering "not found" on the other). Any object search re-reads the list when the number moved.
+    /// </summary>
+    private void CatchUp(ISession s) =>
+        s.FindAllObjects([Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_VENDOR_DEFINED)]);
 
     /// <summary>Runs a non-retried operation that writes no token object (random bytes) on a pooled session.</summary>
     internal T WithSession<T>(string op, Func<ISession, T> action)

@@ -49,6 +49,9 @@ internal sealed class TokenFileLock
         Flock(_writeFd, LockUn);
     }
 
+    /// <summary>True when other processes may write the same token (a lock file is in use).</summary>
+    public bool CrossProcess => _readFd is not null;
+
     public Held Read()
     {
         if (_readFd is null) return default;

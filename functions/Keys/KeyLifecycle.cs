@@ -1,6 +1,7 @@
 using HsmVault.Hsm;
 using HsmVault.Pipeline;
 using HsmVault.Resilience;
+using HsmVault.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace HsmVault.Keys;
@@ -161,7 +162,11 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         return entity;
     }
 
-    /// <summary>Writes the rows for a new HSM key; if that fails, destroys the HSM objects so nothing is orphaned.</summary>
+    /// <summary>
+    /// Writes the rows for a new HSM key. If the write fails, it is settled (<see cref="KeyStore.SettleAsync"/>): committed
+    /// after all, the create succeeded; abandoned, the HSM objects are destroyed and the row can never appear later;
+    /// unknown (storage still away), the HSM objects stay for the reconciliation sweep, which settles it again.
+    /// </summary>
     private async Task<KeyBundle> PersistAsync(RequestContext ctx, KeyEntity entity, HsmKeyId id)
     {
         entity.HsmKeyId = id.Value;
@@ -171,27 +176,25 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         }
         catch (Exception failure)
         {
-            // A timeout or 5xx may hide a write that did commit: destroy the HSM key only if its row is surely absent.
-            if (!await RowMayExistAsync(entity, failure))
+            var outcome = KeyStore.SurelyNotWritten(failure)
+                ? WriteOutcome.Abandoned
+                : await store.SettleAsync(entity.PartitionKey, entity.Name, entity.Version);
+            switch (outcome)
             {
-                try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
-                catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after a failed store write: {Error}", id.Value, e.GetType().Name); }
+                case WriteOutcome.Committed:
+                    logger.LogWarning("Key {Vault}/{Name}/{Version}: its row write reported {Error} but had committed", entity.PartitionKey, entity.Name, entity.Version, failure.GetType().Name);
+                    return mapper.Bundle(ctx.Vault, entity);
+                case WriteOutcome.Abandoned:
+                    try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
+                    catch (Exception e) { logger.LogError("HSM key {HsmKeyId} of a failed create not destroyed ({Error}); the reconciliation sweep will", id.Value, e.GetType().Name); }
+                    break;
+                default:
+                    logger.LogWarning("Key {Vault}/{Name}/{Version}: row write outcome unknown ({Error}); HSM key {HsmKeyId} kept for the reconciliation sweep",
+                        entity.PartitionKey, entity.Name, entity.Version, failure.GetType().Name, id.Value);
+                    break;
             }
             throw;
         }
         return mapper.Bundle(ctx.Vault, entity);
-    }
-
-    private async Task<bool> RowMayExistAsync(KeyEntity entity, Exception failure)
-    {
-        if (failure is VaultException || failure is Azure.RequestFailedException { Status: >= 400 and < 500 }) return false;
-        try
-        {
-            return await store.FindAsync(entity.PartitionKey, entity.Name, entity.Version, CancellationToken.None) is not null;
-        }
-        catch (Exception)
-        {
-            return true; // cannot tell: keep the HSM key (an orphan object is safer than a row without its key)
-        }
     }
 }

@@ -15,6 +15,8 @@ namespace HsmVault.Resilience;
 public sealed class ResiliencePipelines
 {
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(5);
+    /// <summary>Storage's breaker stays open briefly: service must be back within seconds of storage.</summary>
+    public static readonly TimeSpan StorageBreakDuration = TimeSpan.FromSeconds(1);
 
     public ResiliencePipelines(TimeSpan storageTimeout)
     {
@@ -47,7 +49,7 @@ public sealed class ResiliencePipelines
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransientStorageFault),
-                FailureRatio = 0.5, MinimumThroughput = 10, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = BreakDuration,
+                FailureRatio = 0.5, MinimumThroughput = 10, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = StorageBreakDuration,
             });
         if (retry)
             builder.AddRetry(new RetryStrategyOptions

@@ -1,6 +1,7 @@
 using System.Text;
 using HsmVault.Keys;
 using HsmVault.Pipeline;
+using HsmVault.Storage;
 
 namespace HsmVault.Secrets;
 
@@ -29,7 +30,15 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
         {
             Array.Clear(plaintext);
         }
-        await store.AddVersionAsync(entity, CancellationToken.None);
+        try
+        {
+            await store.AddVersionAsync(entity, CancellationToken.None);
+        }
+        // A write that timed out may still commit: settle it, so a set the caller was told failed never appears later.
+        catch (Exception failure) when (!SecretStore.SurelyNotWritten(failure))
+        {
+            if (await store.SettleAsync(entity.PartitionKey, entity.Name, entity.Version) != WriteOutcome.Committed) throw;
+        }
         return SecretMapper.Bundle(ctx.Vault, entity, p.Value);
     }
 

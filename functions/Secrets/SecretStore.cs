@@ -11,5 +11,5 @@ public sealed class SecretStore(Tables tables, ResiliencePipelines resilience)
     protected override IEnumerable<string> ListColumns =>
         [nameof(SecretEntity.Name), nameof(SecretEntity.Version), nameof(SecretEntity.ContentType), nameof(SecretEntity.Enabled),
          nameof(SecretEntity.NotBefore), nameof(SecretEntity.Expires), nameof(SecretEntity.Created), nameof(SecretEntity.Updated),
-         nameof(SecretEntity.Tags)];
+         nameof(SecretEntity.Tags), nameof(SecretEntity.Abandoned)];
 }

@@ -8,6 +8,9 @@ using HsmVault.Resilience;
 
 namespace HsmVault.Storage;
 
+/// <summary>Whether a write that failed without a definite answer happened after all.</summary>
+public enum WriteOutcome { Committed, Abandoned, Unknown }
+
 /// <summary>
 /// Versioned objects (keys, secrets) in Table storage: find, add a version and make it current, update, list.
 /// ETag concurrency wherever two instances could race; within one instance new versions of a name take turns.
@@ -31,7 +34,7 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         var rowKey = string.IsNullOrEmpty(version) ? VersionedEntity.CurrentRowKey(name) : VersionedEntity.VersionRowKey(name, version);
         var row = await resilience.StorageRead.ExecuteAsync(async t =>
             await table.GetEntityIfExistsAsync<T>(vault, rowKey, cancellationToken: t), ct);
-        return row.HasValue ? row.Value : null;
+        return row.HasValue && !row.Value!.Abandoned ? row.Value : null;
     }
 
     /// <summary>
@@ -109,6 +112,42 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         }
     }
 
+    /// <summary>
+    /// After <see cref="AddVersionAsync"/> failed without a definite answer (a timeout, a 5xx, a lost connection), decides
+    /// whether that write happened: inserts a tombstone in the version's place. If the tombstone goes in, the write cannot
+    /// commit any more, even if it is still on its way (its transaction inserts the same row): Abandoned. If the row is
+    /// already there, the write did commit: Committed. If storage does not answer: Unknown (the reconciliation sweep asks
+    /// again later).
+    /// </summary>
+    public async Task<WriteOutcome> SettleAsync(string vault, string name, string version)
+    {
+        var tombstone = new T { PartitionKey = vault, RowKey = VersionedEntity.VersionRowKey(name, version), Name = name, Version = version, Abandoned = true };
+        try
+        {
+            await resilience.StorageWrite.ExecuteAsync(async t => await table.AddEntityAsync(tombstone, t), CancellationToken.None);
+            return WriteOutcome.Abandoned;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Our own tombstone from an earlier attempt whose answer was lost, or the version itself.
+            try
+            {
+                var row = await resilience.StorageRead.ExecuteAsync(async t =>
+                    await table.GetEntityIfExistsAsync<T>(vault, tombstone.RowKey, cancellationToken: t), CancellationToken.None);
+                return row.HasValue && !row.Value!.Abandoned ? WriteOutcome.Committed : WriteOutcome.Abandoned;
+            }
+            catch (Exception) { return WriteOutcome.Unknown; }
+        }
+        catch (Exception)
+        {
+            return WriteOutcome.Unknown;
+        }
+    }
+
+    /// <summary>True when a failure of <see cref="AddVersionAsync"/> proves that nothing was written.</summary>
+    public static bool SurelyNotWritten(Exception failure) =>
+        failure is VaultException or RequestFailedException { Status: >= 400 and < 500 } or Polly.CircuitBreaker.BrokenCircuitException;
+
     /// <summary>Replaces a version's row, and the current-version copy when it is the current version.</summary>
     public async Task UpdateAsync(T version, CancellationToken ct)
     {
@@ -156,7 +195,9 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
             return await resilience.StorageRead.ExecuteAsync(async t =>
             {
                 await foreach (var page in table.QueryAsync<T>(filter, maxResults, ListColumns, t).AsPages(continuation, maxResults))
-                    return page;
+                    return page.Values.Any(v => v.Abandoned)
+                        ? Page<T>.FromValues(page.Values.Where(v => !v.Abandoned).ToList(), page.ContinuationToken, page.GetRawResponse())
+                        : page;
                 return Page<T>.FromValues([], null, null!);
             }, ct);
         }

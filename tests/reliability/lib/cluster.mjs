@@ -13,7 +13,7 @@ const infra = join(repo, 'infra/local');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function sh(script, args, env, { allowFail = false } = {}) {
-  const r = spawnSync('bash', [join(infra, script), ...args], { env, encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync('bash', [join(infra, script), ...args], { env: { AZURITE_START_TIMEOUT: '120', ...env }, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0 && !allowFail) throw new Error(`${script} ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return r.stdout.trim();
 }
@@ -94,14 +94,12 @@ export class Cluster {
   thawAzurite() { process.kill(this.azuritePid(), 'SIGCONT'); }
 
   /**
-   * Stops Azurite cleanly and starts it again on the same folder and port. Azurite 3.37 keeps its last ~5 s of
-   * writes in memory (autosave), so callers wait at least `autosaveMs` after their last acknowledged write first:
-   * what Azurite itself would lose is not the vault's loss.
+   * Stop Azurite cleanly, and start it again on the same folder and port. Azurite 3.37 keeps its last ~5 s of writes in
+   * memory (autosave), so callers stop it only > 5 s after their last acknowledged write: what Azurite itself would lose
+   * is not the vault's loss.
    */
-  restartAzurite() {
-    sh('stop-azurite.sh', [this.azuriteDir], process.env);
-    sh('start-azurite.sh', [this.azuriteDir, String(this.azuritePort)], process.env);
-  }
+  stopAzurite() { sh('stop-azurite.sh', [this.azuriteDir], process.env); }
+  startAzurite() { sh('start-azurite.sh', [this.azuriteDir, String(this.azuritePort)], process.env); }
 
   stopHost(i) { sh('stop-pid.sh', [this.hosts[i].pidFile], process.env, { allowFail: true }); }
 

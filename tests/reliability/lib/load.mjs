@@ -69,6 +69,26 @@ export async function client({ bases, ca, token, ledger, stop, requestTimeoutMs 
   }
 }
 
+/**
+ * An operator granting and revoking an app's access in turn (management API). Each acknowledged revoke is recorded; the
+ * last acknowledged change decides what must hold afterwards.
+ */
+export async function grants({ bases, ca, operatorToken, appOid, ledger, stop, requestTimeoutMs = 20_000 }) {
+  const path = `/management/vaults/default/accessPolicies/${appOid}?api-version=2024-11-01`;
+  let n = 0;
+  while (!stop()) {
+    const base = bases[n++ % bases.length];
+    const grant = n % 2 === 1;
+    const r = grant
+      ? await call(base, ca, 'PUT', path, { token: operatorToken(), timeoutMs: requestTimeoutMs, body: { permissions: { keys: ['get', 'sign'], secrets: [] } } })
+      : await call(base, ca, 'DELETE', path, { token: operatorToken(), timeoutMs: requestTimeoutMs });
+    ledger.count(r, grant ? 'grant' : 'revoke');
+    if (r.status >= 200 && r.status < 300) ledger.lastGrant = grant ? 'granted' : 'revoked';
+    else if (!grant && r.status === 404) ledger.lastGrant = 'revoked';
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}
+
 /** Checks every acknowledged write on every instance; returns a list of problems (empty = all there and working). */
 export async function verify({ bases, ca, token, ledger }) {
   const problems = [];
