@@ -15,7 +15,7 @@ const SEED = Number(process.env.HSMVAULT_FUZZ_SEED ?? Math.floor(Math.random() *
 const COUNT = Number(process.env.HSMVAULT_FUZZ_COUNT ?? 2000);
 const ANSWER_BOUND_MS = 2_000;
 const RSS_BOUND_MB = 768;
-const CONCURRENCY = 8;
+const CONCURRENCY = 4;
 console.log(`fuzz: seed ${SEED}, ${COUNT} requests (reproduce: HSMVAULT_FUZZ_SEED=${SEED} HSMVAULT_FUZZ_COUNT=${COUNT} node --test tests/reliability/fuzz.test.mjs)`);
 
 const cluster = new Cluster({ label: 'fuzz' });
