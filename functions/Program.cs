@@ -1,4 +1,3 @@
-using HsmVault;
 using HsmVault.Hosting;
 using HsmVault.Hsm;
 using Microsoft.Extensions.Hosting;

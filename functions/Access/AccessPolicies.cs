@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Storage;
 using HsmVault.Vaults;

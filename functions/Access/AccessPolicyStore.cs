@@ -1,6 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Storage;
 using HsmVault.Vaults;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Access;
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
+using HsmVault.Http;
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Identity.Endpoints;
+using HsmVault.Objects;
 using HsmVault.Vaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using HsmVault.Objects;
 
 namespace HsmVault.Identity;
 

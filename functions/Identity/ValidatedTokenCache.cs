@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HsmVault.Objects;
 
 namespace HsmVault.Identity;
 

@@ -1,5 +1,5 @@
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 

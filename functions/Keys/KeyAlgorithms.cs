@@ -1,5 +1,5 @@
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 
@@ -42,7 +42,7 @@ public static class KeyAlgorithms
     {
         if (alg is null) throw VaultException.BadParameter("Property 'alg' is required.");
         if (!Signatures.TryGetValue(alg, out var a))
-            throw VaultException.BadParameter($"Algorithm '{KeyTypes.Short(alg)}' is not a supported signature algorithm.");
+            throw VaultException.BadParameter($"Algorithm '{ObjectNames.Short(alg)}' is not a supported signature algorithm.");
         if (a.Family != KeyTypes.FamilyOf(key.Kty) || (a.Curve is { } c && KeyTypes.NameOf(c) != key.Curve))
             throw VaultException.BadParameter($"Algorithm '{a.Name}' does not match the key ({key.Kty}{(key.Curve is null ? "" : " " + key.Curve)}).");
         return a;
@@ -53,7 +53,7 @@ public static class KeyAlgorithms
     {
         if (alg is null) throw VaultException.BadParameter("Property 'alg' is required.");
         if (!Ciphers.TryGetValue(alg, out var a) || (wrap ? a.Mode is CipherMode.AesGcm or CipherMode.AesCbcPad : a.Mode == CipherMode.AesKeyWrap))
-            throw VaultException.BadParameter($"Algorithm '{KeyTypes.Short(alg)}' is not supported for {(wrap ? "wrapKey/unwrapKey" : "encrypt/decrypt")}.");
+            throw VaultException.BadParameter($"Algorithm '{ObjectNames.Short(alg)}' is not supported for {(wrap ? "wrapKey/unwrapKey" : "encrypt/decrypt")}.");
         if (a.Family != KeyTypes.FamilyOf(key.Kty) || (a.AesBits != 0 && a.AesBits != key.KeySize))
             throw VaultException.BadParameter($"Algorithm '{a.Name}' does not match the key ({key.Kty} {key.KeySize} bits).");
         return a;

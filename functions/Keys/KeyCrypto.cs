@@ -1,5 +1,5 @@
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 
 namespace HsmVault.Keys;
@@ -10,7 +10,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
     private const int GcmIvBytes = 12;
     private const int AesBlockBytes = 16;
 
-    public async Task<KeyOperationResult> SignAsync(RequestContext ctx, string name, string? version, KeySignParameters p)
+    public async Task<KeyOperationResult> SignAsync(OperationContext ctx, string name, string? version, KeySignParameters p)
     {
         var key = await UsableKeyAsync(ctx, name, version, "sign");
         var alg = KeyAlgorithms.Signature(p.Alg, key);
@@ -23,7 +23,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
         return new KeyOperationResult(KeyMapper.KidOf(ctx.Vault, key), WireBytes.Encode(signature));
     }
 
-    public async Task<KeyVerifyResult> VerifyAsync(RequestContext ctx, string name, string? version, KeyVerifyParameters p)
+    public async Task<KeyVerifyResult> VerifyAsync(OperationContext ctx, string name, string? version, KeyVerifyParameters p)
     {
         var key = await UsableKeyAsync(ctx, name, version, "verify");
         var alg = KeyAlgorithms.Signature(p.Alg, key);
@@ -37,7 +37,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
         return new KeyVerifyResult(valid);
     }
 
-    public async Task<KeyOperationResult> EncryptAsync(RequestContext ctx, string name, string? version, KeyOperationParameters p, bool wrap = false)
+    public async Task<KeyOperationResult> EncryptAsync(OperationContext ctx, string name, string? version, KeyOperationParameters p, bool wrap = false)
     {
         var key = await UsableKeyAsync(ctx, name, version, wrap ? "wrapKey" : "encrypt");
         var alg = KeyAlgorithms.Cipher(p.Alg, key, wrap);
@@ -67,7 +67,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
         }
     }
 
-    public async Task<KeyOperationResult> DecryptAsync(RequestContext ctx, string name, string? version, KeyOperationParameters p, bool unwrap = false)
+    public async Task<KeyOperationResult> DecryptAsync(OperationContext ctx, string name, string? version, KeyOperationParameters p, bool unwrap = false)
     {
         var key = await UsableKeyAsync(ctx, name, version, unwrap ? "unwrapKey" : "decrypt");
         var alg = KeyAlgorithms.Cipher(p.Alg, key, unwrap);
@@ -103,7 +103,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, ResiliencePipelines r
         return resilience.HsmIdempotent.Execute(() => hsm.DecryptAesCbcPad(id, iv, ciphertext));
     }
 
-    private async Task<KeyEntity> UsableKeyAsync(RequestContext ctx, string name, string? version, string operation)
+    private async Task<KeyEntity> UsableKeyAsync(OperationContext ctx, string name, string? version, string operation)
     {
         var key = await keys.FindAsync(ctx, name, version, recent: true);
         KeyGuards.DemandUsable(key, operation, clock.GetUtcNow());

@@ -1,4 +1,4 @@
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 

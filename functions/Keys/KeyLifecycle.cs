@@ -1,5 +1,5 @@
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Storage;
 using Microsoft.Extensions.Logging;
@@ -11,7 +11,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
 {
     public const int DefaultPageSize = 25;
 
-    public async Task<KeyBundle> CreateAsync(RequestContext ctx, string name, KeyCreateParameters p)
+    public async Task<KeyBundle> CreateAsync(OperationContext ctx, string name, KeyCreateParameters p)
     {
         var family = KeyTypes.FamilyOf(p.Kty);
         var ops = KeyTypes.ValidateOps(p.KeyOps, family);
@@ -47,7 +47,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         return await PersistAsync(ctx, entity, id);
     }
 
-    public async Task<KeyBundle> ImportAsync(RequestContext ctx, string name, KeyImportParameters p)
+    public async Task<KeyBundle> ImportAsync(OperationContext ctx, string name, KeyImportParameters p)
     {
         var jwk = p.Key ?? throw VaultException.BadParameter("Property 'key' is required.");
         var family = KeyTypes.FamilyOf(jwk.Kty);
@@ -88,10 +88,10 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     /// A key version's row. <paramref name="recent"/> accepts a row read up to a second ago (reads for get and crypto
     /// operations); updates read it fresh, with its ETag.
     /// </summary>
-    public async Task<KeyEntity> FindAsync(RequestContext ctx, string name, string? version, bool recent = false)
+    public async Task<KeyEntity> FindAsync(OperationContext ctx, string name, string? version, bool recent = false)
     {
-        KeyNames.Name(name);
-        version = KeyNames.Version(version);
+        ObjectNames.Name(name);
+        version = ObjectNames.Version(version);
         ctx.AuditObjectId = version is null ? $"keys/{name}" : $"keys/{name}/{version}";
         var key = await (recent
                 ? store.FindRecentAsync(ctx.Vault.Name, name, version, ctx.Cancellation)
@@ -102,20 +102,20 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
         return key;
     }
 
-    public async Task<KeyBundle> GetAsync(RequestContext ctx, string name, string? version) =>
+    public async Task<KeyBundle> GetAsync(OperationContext ctx, string name, string? version) =>
         mapper.Bundle(ctx.Vault, await FindAsync(ctx, name, version, recent: true));
 
-    public async Task<KeyListResult> ListAsync(RequestContext ctx, string? name)
+    public async Task<KeyListResult> ListAsync(OperationContext ctx, string? name, PageRequest request)
     {
-        if (name is not null) KeyNames.Name(name);
-        var (page, maxResults) = await store.ListPageAsync(ctx, name)
+        if (name is not null) ObjectNames.Name(name);
+        var page = await store.ListPageAsync(ctx.Vault.Name, name, request.MaxResults, request.Continuation, ctx.Cancellation)
             ?? throw VaultException.NotFound("KeyNotFound", $"A key with (name/id) {name} was not found in this key vault.");
         var items = page.Values.Select(k => name is null ? mapper.Item(ctx.Vault, k) : mapper.VersionItem(ctx.Vault, k)).ToList();
         var path = name is null ? "keys" : $"keys/{name}/versions";
-        return new KeyListResult(items, Paging.NextLink(ctx, path, maxResults, page.ContinuationToken));
+        return new KeyListResult(items, Paging.NextLink(ctx, path, request.MaxResults, page.ContinuationToken));
     }
 
-    public async Task<KeyBundle> UpdateAsync(RequestContext ctx, string name, string? version, KeyUpdateParameters p)
+    public async Task<KeyBundle> UpdateAsync(OperationContext ctx, string name, string? version, KeyUpdateParameters p)
     {
         var found = await FindAsync(ctx, name, version);
         // Always update the version row itself (with its own ETag), never the current-version copy.
@@ -147,14 +147,14 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
             throw VaultException.BadParameter("Curve P-256K is not supported by this vault's HSM.");
     }
 
-    private KeyEntity NewVersion(RequestContext ctx, string name, string kty, IReadOnlyList<string> ops, ObjectAttributesWire? attributes,
+    private KeyEntity NewVersion(OperationContext ctx, string name, string kty, IReadOnlyList<string> ops, ObjectAttributesWire? attributes,
         Dictionary<string, string>? tags)
     {
-        KeyNames.Name(name);
+        ObjectNames.Name(name);
         var now = clock.GetUtcNow();
         var entity = new KeyEntity
         {
-            PartitionKey = ctx.Vault.Name, Name = name, Version = KeyNames.NewVersion(), Kty = kty, KeyOps = string.Join(',', ops), HsmKeyOps = string.Join(',', ops),
+            PartitionKey = ctx.Vault.Name, Name = name, Version = ObjectNames.NewVersion(), Kty = kty, KeyOps = string.Join(',', ops), HsmKeyOps = string.Join(',', ops),
             Enabled = attributes?.Enabled ?? true, NotBefore = ObjectAttributes.Time(attributes?.NotBefore, "nbf"), Expires = ObjectAttributes.Time(attributes?.Expires, "exp"),
             Created = now, Updated = now, Tags = ObjectAttributes.SerializeTags(ObjectAttributes.ValidateTags(tags, "key")),
         };
@@ -167,7 +167,7 @@ public sealed class KeyLifecycle(IHsm hsm, KeyStore store, KeyMapper mapper, Res
     /// after all, the create succeeded; abandoned, the HSM objects are destroyed and the row can never appear later;
     /// unknown (storage still away), the HSM objects stay for the reconciliation sweep, which settles it again.
     /// </summary>
-    private async Task<KeyBundle> PersistAsync(RequestContext ctx, KeyEntity entity, HsmKeyId id)
+    private async Task<KeyBundle> PersistAsync(OperationContext ctx, KeyEntity entity, HsmKeyId id)
     {
         entity.HsmKeyId = id.Value;
         try

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Vaults;
 

@@ -1,5 +1,5 @@
 using HsmVault.Access;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 

@@ -1,5 +1,5 @@
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 
@@ -16,7 +16,7 @@ public static class KeyTypes
         "EC" or "EC-HSM" => KeyFamily.Ec,
         "oct" or "oct-HSM" => KeyFamily.Oct,
         null => throw VaultException.BadParameter("Property 'kty' is required."),
-        _ => throw VaultException.BadParameter($"Key type '{Short(kty)}' is not supported. Use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM."),
+        _ => throw VaultException.BadParameter($"Key type '{ObjectNames.Short(kty)}' is not supported. Use RSA, RSA-HSM, EC, EC-HSM, oct or oct-HSM."),
     };
 
     public static IReadOnlyList<string> DefaultOps(KeyFamily family) => family switch
@@ -35,7 +35,7 @@ public static class KeyTypes
         {
             if (op is null) throw VaultException.BadParameter("key_ops must not contain null.");
             var known = AllOps.FirstOrDefault(k => k.Equals(op, StringComparison.OrdinalIgnoreCase))
-                ?? throw VaultException.BadParameter($"Key operation '{Short(op)}' is not valid. Valid: {string.Join(", ", AllOps)}.");
+                ?? throw VaultException.BadParameter($"Key operation '{ObjectNames.Short(op)}' is not valid. Valid: {string.Join(", ", AllOps)}.");
             if (family == KeyFamily.Ec && known is "encrypt" or "decrypt" or "wrapKey" or "unwrapKey")
                 throw VaultException.BadParameter($"Key operation '{known}' is not valid for an EC key.");
             if (family == KeyFamily.Oct && known is "sign" or "verify")
@@ -69,7 +69,7 @@ public static class KeyTypes
         "P-521" => HsmCurve.P521,
         "P-256K" or "SECP256K1" => HsmCurve.Secp256k1,
         null => throw VaultException.BadParameter("Property 'crv' is required for EC keys."),
-        _ => throw VaultException.BadParameter($"Curve '{Short(crv)}' is not supported. Use P-256, P-384, P-521 or P-256K."),
+        _ => throw VaultException.BadParameter($"Curve '{ObjectNames.Short(crv)}' is not supported. Use P-256, P-384, P-521 or P-256K."),
     };
 
     public static string NameOf(HsmCurve curve) => curve switch
@@ -98,8 +98,4 @@ public static class KeyTypes
         if (bits is not (128 or 192 or 256))
             throw VaultException.BadParameter($"oct key size {bits} is not supported. Use 128, 192 or 256.");
     }
-
-    /// <summary>Echoes caller input in an error message only short and printable.</summary>
-    public static string Short(string value) =>
-        new(value.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Keys;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using HsmVault.Access;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Management;
 

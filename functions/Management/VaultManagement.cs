@@ -3,7 +3,7 @@ using System.Text.Json;
 using HsmVault.Access;
 using HsmVault.Hsm;
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Options;
 
@@ -14,12 +14,13 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
 {
     private const int MaxTags = 50;
 
-    public async Task<VaultResult> PutAsync(ManagementContext ctx, string name, VaultPutParameters body)
+    /// <summary>Creates the vault, or updates it if it exists; <c>Created</c> says which.</summary>
+    public async Task<(bool Created, VaultResource Vault)> PutAsync(string name, VaultPutParameters body, CancellationToken ct)
     {
         name = VaultNames.Require(name);
         var p = body.Properties ?? new VaultPutProperties(null, null, null, null, null);
         var tags = Tags(body.Tags);
-        var existing = await store.FindAsync(name, ctx.Cancellation);
+        var existing = await store.FindAsync(name, ct);
         if (existing is { Deleted: true })
             throw new VaultException(HttpStatusCode.Conflict, "ConflictError",
                 $"Vault '{name}' was deleted and its name is reserved until it is purged ({existing.SoftDeleteRetentionDays} days after deletion).");
@@ -35,8 +36,8 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
                 if (p.Enabled is { } enabled) row.Enabled = enabled;
                 if (p.SoftDeleteRetentionInDays is { } days) row.SoftDeleteRetentionDays = Retention(days);
                 if (p.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
-            }, null, ctx.Cancellation);
-            return VaultResult.Ok(ToResource(updated, null));
+            }, null, ct);
+            return (false, ToResource(updated, null));
         }
 
         var tenant = p.TenantId is { Length: > 0 } tid ? AccessPolicyInput.Tenant(tid) : auth.Value.TenantId;
@@ -52,12 +53,12 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         if (entries.Count > 99)
             throw VaultException.BadParameter("A vault can be created with at most 99 access policy entries; add more with the accessPolicies routes.");
         if (entries.Count > 99) throw VaultException.BadParameter("A vault is created with at most 99 access policy entries; add more afterwards.");
-        var (created, row) = await store.CreateAsync(entity, entries, ctx.Cancellation);
+        var (created, row) = await store.CreateAsync(entity, entries, ct);
         if (!created) throw new VaultException(HttpStatusCode.Conflict, "ConflictError", $"Vault '{name}' was created by another request at the same time; retry.");
-        return new VaultResult(HttpStatusCode.Created, ToResource(row, entries));
+        return (true, ToResource(row, entries));
     }
 
-    public async Task<VaultResult> PatchAsync(ManagementContext ctx, string name, VaultPutParameters body)
+    public async Task<VaultResource> PatchAsync(string name, VaultPutParameters body, CancellationToken ct)
     {
         name = VaultNames.Require(name);
         var p = body.Properties;
@@ -70,39 +71,38 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
             if (p?.Enabled is { } enabled) row.Enabled = enabled;
             if (p?.SoftDeleteRetentionInDays is { } days) row.SoftDeleteRetentionDays = Retention(days);
             if (p?.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
-        }, null, ctx.Cancellation);
-        return VaultResult.Ok(ToResource(updated, null));
+        }, null, ct);
+        return ToResource(updated, null);
     }
 
-    public async Task<VaultResult> GetAsync(ManagementContext ctx, string name)
+    public async Task<VaultResource> GetAsync(string name, CancellationToken ct)
     {
         name = VaultNames.Require(name);
-        var row = await store.GetLiveAsync(name, ctx.Cancellation);
-        var entries = await policies.ListAsync(name, ctx.Cancellation);
-        return VaultResult.Ok(ToResource(row, entries));
+        var row = await store.GetLiveAsync(name, ct);
+        var entries = await policies.ListAsync(name, ct);
+        return ToResource(row, entries);
     }
 
-    public async Task<VaultResult> ListAsync(ManagementContext ctx)
+    public async Task<ListResult<VaultResource>> ListAsync(CancellationToken ct)
     {
-        var rows = await store.ListLiveAsync(ctx.Cancellation);
-        return VaultResult.Ok(new ListResult<VaultResource>(rows.OrderBy(r => r.Name).Select(r => ToResource(r, null)).ToList()));
+        var rows = await store.ListLiveAsync(ct);
+        return new ListResult<VaultResource>(rows.OrderBy(r => r.Name).Select(r => ToResource(r, null)).ToList());
     }
 
     /// <summary>
     /// Soft delete: the vault stops serving at once (every instance within the staleness bound), its policies go, and its
     /// name stays reserved with its keys until purge, so a new vault of that name can never see the old vault's keys.
     /// </summary>
-    public async Task<VaultResult> DeleteAsync(ManagementContext ctx, string name)
+    public async Task DeleteAsync(string name, CancellationToken ct)
     {
         name = VaultNames.Require(name);
-        var entries = await policies.ListAsync(name, ctx.Cancellation);
+        var entries = await policies.ListAsync(name, ct);
         await store.CommitAsync(name, row =>
         {
             row.Deleted = true;
             row.Enabled = false;
             row.DeletedOn = clock.GetUtcNow();
-        }, _ => entries.Select(e => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Delete, e, Azure.ETag.All)), ctx.Cancellation);
-        return new VaultResult(HttpStatusCode.OK, null);
+        }, _ => entries.Select(e => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Delete, e, Azure.ETag.All)), ct);
     }
 
     private VaultResource ToResource(VaultEntity row, IReadOnlyList<AccessPolicyEntity>? entries) => new(

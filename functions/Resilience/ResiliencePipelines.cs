@@ -1,6 +1,6 @@
 using Azure;
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;

@@ -1,6 +1,6 @@
 using System.Net;
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,5 @@
 using System.Text;
-using HsmVault.Keys;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Storage;
 
 namespace HsmVault.Secrets;
@@ -8,14 +7,14 @@ namespace HsmVault.Secrets;
 /// <summary>Set, read, list and update secrets. Values are sealed in the HSM before they reach Table storage.</summary>
 public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, TimeProvider clock)
 {
-    public async Task<SecretBundle> SetAsync(RequestContext ctx, string name, SecretSetParameters p)
+    public async Task<SecretBundle> SetAsync(OperationContext ctx, string name, SecretSetParameters p)
     {
-        KeyNames.Name(name);
+        ObjectNames.Name(name);
         var plaintext = SecretLimits.Value(p.Value);
         var now = clock.GetUtcNow();
         var entity = new SecretEntity
         {
-            PartitionKey = ctx.Vault.Name, Name = name, Version = KeyNames.NewVersion(),
+            PartitionKey = ctx.Vault.Name, Name = name, Version = ObjectNames.NewVersion(),
             ContentType = SecretLimits.ContentType(p.ContentType),
             Enabled = p.Attributes?.Enabled ?? true,
             NotBefore = ObjectAttributes.Time(p.Attributes?.NotBefore, "nbf"), Expires = ObjectAttributes.Time(p.Attributes?.Expires, "exp"),
@@ -42,7 +41,7 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
         return SecretMapper.Bundle(ctx.Vault, entity, p.Value);
     }
 
-    public async Task<SecretBundle> GetAsync(RequestContext ctx, string name, string? version)
+    public async Task<SecretBundle> GetAsync(OperationContext ctx, string name, string? version)
     {
         var secret = await FindAsync(ctx, name, version, recent: true);
         if (!secret.Enabled)
@@ -59,17 +58,18 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
         }
     }
 
-    public async Task<SecretListResult> ListAsync(RequestContext ctx, string? name)
+    public async Task<SecretListResult> ListAsync(OperationContext ctx, string? name, PageRequest request)
     {
-        if (name is not null) KeyNames.Name(name);
-        var (page, maxResults) = await store.ListPageAsync(ctx, name) ?? throw NotFound(name!, null);
+        if (name is not null) ObjectNames.Name(name);
+        var page = await store.ListPageAsync(ctx.Vault.Name, name, request.MaxResults, request.Continuation, ctx.Cancellation)
+            ?? throw NotFound(name!, null);
         if (name is not null) ctx.AuditObjectId = $"secrets/{name}";
         var items = page.Values.Select(s => name is null ? SecretMapper.Item(ctx.Vault, s) : SecretMapper.VersionItem(ctx.Vault, s)).ToList();
         var path = name is null ? "secrets" : $"secrets/{name}/versions";
-        return new SecretListResult(items, Paging.NextLink(ctx, path, maxResults, page.ContinuationToken));
+        return new SecretListResult(items, Paging.NextLink(ctx, path, request.MaxResults, page.ContinuationToken));
     }
 
-    public async Task<SecretBundle> UpdateAsync(RequestContext ctx, string name, string? version, SecretUpdateParameters p)
+    public async Task<SecretBundle> UpdateAsync(OperationContext ctx, string name, string? version, SecretUpdateParameters p)
     {
         var contentType = SecretLimits.ContentType(p.ContentType);
         var tags = ObjectAttributes.ValidateTags(p.Tags, "secret");
@@ -92,10 +92,10 @@ public sealed class SecretLifecycle(SecretStore store, SecretCipher cipher, Time
     /// A secret version's row. <paramref name="recent"/> (reads of the value) accepts a row read up to a second ago:
     /// the sealed value is still opened, and so integrity-checked, in the HSM on every read. Updates read it fresh.
     /// </summary>
-    private async Task<SecretEntity> FindAsync(RequestContext ctx, string name, string? version, bool recent = false)
+    private async Task<SecretEntity> FindAsync(OperationContext ctx, string name, string? version, bool recent = false)
     {
-        KeyNames.Name(name);
-        version = KeyNames.Version(version, "secret");
+        ObjectNames.Name(name);
+        version = ObjectNames.Version(version, "secret");
         ctx.AuditObjectId = version is null ? $"secrets/{name}" : $"secrets/{name}/{version}";
         var secret = await (recent
             ? store.FindRecentAsync(ctx.Vault.Name, name, version, ctx.Cancellation)

@@ -1,5 +1,5 @@
 using System.Text;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Secrets;
 

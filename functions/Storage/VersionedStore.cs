@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Azure;
 using Azure.Data.Tables;
-using HsmVault.Pipeline;
-using HsmVault.Keys;
 using HsmVault.Resilience;
 
 namespace HsmVault.Storage;
@@ -106,7 +103,7 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
             {
                 // Another instance made a version current meanwhile: back off with jitter and try again on the new ETag.
                 if (attempt == MaxAddAttempts)
-                    throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"Too many concurrent new versions of this {kind}; retry the request.");
+                    throw new ConcurrentChangeException($"Too many concurrent new versions of this {kind}; retry the request.");
                 await Task.Delay(Random.Shared.Next(5, 25) * Math.Min(attempt, 8), ct);
             }
         }
@@ -146,7 +143,7 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
 
     /// <summary>True when a failure of <see cref="AddVersionAsync"/> proves that nothing was written.</summary>
     public static bool SurelyNotWritten(Exception failure) =>
-        failure is VaultException or RequestFailedException { Status: >= 400 and < 500 } or Polly.CircuitBreaker.BrokenCircuitException;
+        failure is ConcurrentChangeException or RequestFailedException { Status: >= 400 and < 500 } or Polly.CircuitBreaker.BrokenCircuitException;
 
     /// <summary>Replaces a version's row, and the current-version copy when it is the current version.</summary>
     public async Task UpdateAsync(T version, CancellationToken ct)
@@ -163,7 +160,7 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
             Forget(version);
-            throw new VaultException(HttpStatusCode.Conflict, "Conflict", $"The {kind} was changed by another request; retry the update.");
+            throw new ConcurrentChangeException($"The {kind} was changed by another request; retry the update.");
         }
     }
 
@@ -174,17 +171,15 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         PageAsync(vault, VersionedEntity.VersionsFrom(name), VersionedEntity.VersionsTo(name), maxResults, continuation, ct);
 
     /// <summary>
-    /// The page a list request asks for (<c>maxresults</c>, <c>$skiptoken</c>): current versions of every name, or every
-    /// version of <paramref name="name"/>; null when that name has no version at all.
+    /// A list page: current versions of every name, or every version of <paramref name="name"/>; null when that name has
+    /// no version at all.
     /// </summary>
-    public async Task<(Page<T> Page, int MaxResults)?> ListPageAsync(Pipeline.RequestContext ctx, string? name)
+    public async Task<Page<T>?> ListPageAsync(string vault, string? name, int maxResults, string? continuation, CancellationToken ct)
     {
-        var maxResults = Paging.MaxResults(ctx.Request);
-        var continuation = Paging.Continuation(ctx.Request);
         var page = name is null
-            ? await ListCurrentAsync(ctx.Vault.Name, maxResults, continuation, ctx.Cancellation)
-            : await ListVersionsAsync(ctx.Vault.Name, name, maxResults, continuation, ctx.Cancellation);
-        return name is not null && page.Values.Count == 0 && continuation is null ? null : (page, maxResults);
+            ? await ListCurrentAsync(vault, maxResults, continuation, ct)
+            : await ListVersionsAsync(vault, name, maxResults, continuation, ct);
+        return name is not null && page.Values.Count == 0 && continuation is null ? null : page;
     }
 
     private async Task<Page<T>> PageAsync(string vault, string from, string to, int maxResults, string? continuation, CancellationToken ct)
@@ -203,7 +198,7 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
         }
         catch (RequestFailedException e) when (e.Status == 400 && continuation is not null)
         {
-            throw VaultException.BadParameter("The $skiptoken is not valid.");
+            throw new InvalidContinuationException();
         }
     }
 }

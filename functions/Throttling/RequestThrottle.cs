@@ -1,6 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using Microsoft.Extensions.Options;
 
 namespace HsmVault.Throttling;

@@ -1,3 +1,4 @@
+using HsmVault.Objects;
 namespace HsmVault.Vaults;
 
 /// <summary>Every live (not deleted) vault as of one poll of the vaults table. Immutable; replaced whole.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Storage;
 

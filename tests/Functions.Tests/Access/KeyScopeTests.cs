@@ -1,5 +1,5 @@
 using HsmVault.Access;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Vaults;
 
 namespace HsmVault.Tests.Access;

@@ -1,3 +1,4 @@
+using HsmVault.Objects;
 using HsmVault.Identity;
 
 namespace HsmVault.Tests.Identity;

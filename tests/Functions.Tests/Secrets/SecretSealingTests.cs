@@ -1,4 +1,4 @@
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Secrets;
 
 namespace HsmVault.Tests.Secrets;

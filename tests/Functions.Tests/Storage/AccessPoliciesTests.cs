@@ -1,7 +1,7 @@
 using System.Net;
 using HsmVault.Access;
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Tests.Storage;
 

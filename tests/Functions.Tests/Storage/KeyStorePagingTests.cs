@@ -1,4 +1,5 @@
 using HsmVault.Keys;
+using HsmVault.Objects;
 
 namespace HsmVault.Tests.Storage;
 
@@ -11,7 +12,7 @@ public sealed class KeyStorePagingTests(StorageFixture storage) : IClassFixture<
     {
         var e = new KeyEntity
         {
-            PartitionKey = vault ?? _vault, Name = name, Version = KeyNames.NewVersion(), Kty = "EC-HSM", Curve = "P-256", KeySize = 256,
+            PartitionKey = vault ?? _vault, Name = name, Version = ObjectNames.NewVersion(), Kty = "EC-HSM", Curve = "P-256", KeySize = 256,
             HsmKeyId = Guid.NewGuid().ToString("N"), KeyOps = "sign", HsmKeyOps = "sign", Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
         };
         await _store.AddVersionAsync(e, CancellationToken.None);

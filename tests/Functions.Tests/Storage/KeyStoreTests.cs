@@ -1,6 +1,8 @@
 using System.Net;
+using HsmVault.Http;
 using HsmVault.Keys;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
+using HsmVault.Storage;
 
 namespace HsmVault.Tests.Storage;
 
@@ -12,7 +14,7 @@ public sealed class KeyStoreTests(StorageFixture storage) : IClassFixture<Storag
 
     private KeyEntity NewVersion(string name, string? vault = null) => new()
     {
-        PartitionKey = vault ?? _vault, Name = name, Version = KeyNames.NewVersion(), Kty = "RSA-HSM", KeySize = 2048,
+        PartitionKey = vault ?? _vault, Name = name, Version = ObjectNames.NewVersion(), Kty = "RSA-HSM", KeySize = 2048,
         HsmKeyId = Convert.ToHexString(Guid.NewGuid().ToByteArray()), KeyOps = "sign,verify", HsmKeyOps = "sign,verify",
         Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
     };
@@ -55,7 +57,7 @@ public sealed class KeyStoreTests(StorageFixture storage) : IClassFixture<Storag
         var v = NewVersion("known");
         await _store.AddVersionAsync(v, Ct);
         Assert.Null(await _store.FindAsync(_vault, "unknown", null, Ct));
-        Assert.Null(await _store.FindAsync(_vault, "known", KeyNames.NewVersion(), Ct));
+        Assert.Null(await _store.FindAsync(_vault, "known", ObjectNames.NewVersion(), Ct));
         Assert.Null(await _store.FindAsync("other-vault", "known", null, Ct));
     }
 
@@ -111,7 +113,9 @@ public sealed class KeyStoreTests(StorageFixture storage) : IClassFixture<Storag
         first.Enabled = false;
         await _store.UpdateAsync(first, Ct);
         second.KeyOps = "verify";
-        var e = await Assert.ThrowsAsync<VaultException>(() => _store.UpdateAsync(second, Ct));
+        // Storage knows nothing of HTTP: the error table turns its conflict into Key Vault's 409.
+        var conflict = await Assert.ThrowsAsync<ConcurrentChangeException>(() => _store.UpdateAsync(second, Ct));
+        var e = KeyVaultErrors.ToVaultException(conflict)!;
 
         Assert.Equal((HttpStatusCode.Conflict, "Conflict"), (e.Status, e.Code));
         var stored = (await _store.FindAsync(_vault, "race", null, Ct))!;

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using HsmVault.Keys;
+using HsmVault.Objects;
 using HsmVault.Storage;
 
 namespace HsmVault.Tests.Storage;
@@ -15,7 +16,7 @@ public sealed class RecentRowsTests(StorageFixture storage) : IClassFixture<Stor
     {
         var v = new KeyEntity
         {
-            PartitionKey = _vault, Name = name, Version = KeyNames.NewVersion(), Kty = "EC-HSM", KeySize = 256, Curve = "P-256",
+            PartitionKey = _vault, Name = name, Version = ObjectNames.NewVersion(), Kty = "EC-HSM", KeySize = 256, Curve = "P-256",
             HsmKeyId = Guid.NewGuid().ToString("N"), KeyOps = "sign", HsmKeyOps = "sign", Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
         };
         await _store.AddVersionAsync(v, Ct);

@@ -1,5 +1,5 @@
 using System.Net;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Storage;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Options;

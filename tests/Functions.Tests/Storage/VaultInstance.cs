@@ -1,3 +1,4 @@
+using HsmVault.Objects;
 using HsmVault.Access;
 using HsmVault.Storage;
 using HsmVault.Vaults;

@@ -1,5 +1,6 @@
 using System.Net;
-using HsmVault.Pipeline;
+using HsmVault.Http;
+using HsmVault.Objects;
 
 namespace HsmVault.Tests.Unit;
 

@@ -1,16 +1,18 @@
 using System.Net;
 using Azure;
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Http;
+using HsmVault.Objects;
+using HsmVault.Storage;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace HsmVault.Tests.Unit;
 
-/// <summary>The exception → Key Vault error table of VaultRequestPipeline.</summary>
+/// <summary>The exception → Key Vault error table (KeyVaultErrors).</summary>
 public sealed class ErrorMappingTests
 {
-    private static VaultException? ToVaultException(Exception e) => VaultRequestPipeline.ToVaultException(e);
+    private static VaultException? ToVaultException(Exception e) => KeyVaultErrors.ToVaultException(e);
 
     [Fact]
     public void VaultException_passes_through_unchanged()
@@ -70,6 +72,16 @@ public sealed class ErrorMappingTests
     [Theory]
     [MemberData(nameof(Bugs))]
     public void Anything_else_is_left_to_surface_as_500(Exception e) => Assert.Null(ToVaultException(e));
+
+    [Fact]
+    public void Storage_faults_become_409_Conflict_and_400_for_a_bad_skiptoken()
+    {
+        var conflict = ToVaultException(new ConcurrentChangeException("The key was changed by another request; retry the update."))!;
+        Assert.Equal((HttpStatusCode.Conflict, "Conflict"), (conflict.Status, conflict.Code));
+        Assert.Equal("The key was changed by another request; retry the update.", conflict.Message);
+        var skip = ToVaultException(new InvalidContinuationException())!;
+        Assert.Equal((HttpStatusCode.BadRequest, "BadParameter", "The $skiptoken is not valid."), (skip.Status, skip.Code, skip.Message));
+    }
 
     [Fact]
     public void Error_result_has_key_vault_shape_and_retry_after()

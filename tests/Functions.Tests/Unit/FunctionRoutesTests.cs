@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using HsmVault.Hosting;
-using HsmVault.Keys;
+using HsmVault.Keys.Endpoints;
 using Microsoft.Azure.Functions.Worker;
 
 namespace HsmVault.Tests.Unit;

@@ -1,7 +1,7 @@
 using System.Net;
 using HsmVault.Hsm;
 using HsmVault.Keys;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Tests.Unit;
 
@@ -112,8 +112,8 @@ public sealed class KeyTypesTests
     [Fact]
     public void Short_truncates_and_masks_control_characters()
     {
-        Assert.Equal(40, KeyTypes.Short(new string('x', 100)).Length);
-        Assert.Equal("a?b", KeyTypes.Short("a\nb"));
+        Assert.Equal(40, ObjectNames.Short(new string('x', 100)).Length);
+        Assert.Equal("a?b", ObjectNames.Short("a\nb"));
     }
 
     internal static void AssertBadParameter(Action act)

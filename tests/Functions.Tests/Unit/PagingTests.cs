@@ -1,8 +1,6 @@
 using System.Net;
-using HsmVault.Identity;
-using HsmVault.Keys;
-using HsmVault.Pipeline;
-using HsmVault.Vaults;
+using HsmVault.Http;
+using HsmVault.Objects;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -17,14 +15,18 @@ public sealed class PagingTests
         return context.Request;
     }
 
+    /// <summary>The page the query asks for, read as the endpoints read it.</summary>
+    private static PageRequest Page(string query) => new RequestContext(
+        Request(query), new Vault("v", "t", true, new Uri("https://localhost/")), new CallerIdentity("o", "t", null, [], []), "7.6", 1).ReadPage();
+
     [Fact]
-    public void Maxresults_defaults_to_25() => Assert.Equal(25, Paging.MaxResults(Request("")));
+    public void Maxresults_defaults_to_25() => Assert.Equal(25, Page("").MaxResults);
 
     [Theory]
     [InlineData("1", 1)]
     [InlineData("7", 7)]
     [InlineData("25", 25)]
-    public void Maxresults_within_bounds(string raw, int expected) => Assert.Equal(expected, Paging.MaxResults(Request("?maxresults=" + raw)));
+    public void Maxresults_within_bounds(string raw, int expected) => Assert.Equal(expected, Page("?maxresults=" + raw).MaxResults);
 
     [Theory]
     [InlineData("0")]
@@ -35,12 +37,12 @@ public sealed class PagingTests
     [InlineData("99999999999")]
     public void Maxresults_out_of_bounds_is_BadParameter(string raw)
     {
-        var e = Assert.Throws<VaultException>(() => Paging.MaxResults(Request("?maxresults=" + raw)));
+        var e = Assert.Throws<VaultException>(() => Page("?maxresults=" + raw).MaxResults);
         Assert.Equal((HttpStatusCode.BadRequest, "BadParameter"), (e.Status, e.Code));
     }
 
     [Fact]
-    public void No_skiptoken_means_first_page() => Assert.Null(Paging.Continuation(Request("?api-version=7.6")));
+    public void No_skiptoken_means_first_page() => Assert.Null(Page("?api-version=7.6").Continuation);
 
     [Theory]
     [InlineData("simple")]
@@ -60,7 +62,7 @@ public sealed class PagingTests
         var query = QueryHelpers.ParseQuery(uri.Query);
         Assert.Equal("7.6", query["api-version"].ToString());
         Assert.Equal("5", query["maxresults"].ToString());
-        Assert.Equal(continuation, Paging.Continuation(Request(uri.Query)));
+        Assert.Equal(continuation, Page(uri.Query).Continuation);
     }
 
     [Fact]
@@ -75,7 +77,7 @@ public sealed class PagingTests
     [InlineData("A")]
     public void Invalid_skiptoken_is_BadParameter(string raw)
     {
-        var e = Assert.Throws<VaultException>(() => Paging.Continuation(Request("?$skiptoken=" + raw)));
+        var e = Assert.Throws<VaultException>(() => Page("?$skiptoken=" + raw).Continuation);
         Assert.Equal("BadParameter", e.Code);
         Assert.Contains("$skiptoken", e.Message);
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using HsmVault.Keys;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
 namespace HsmVault.Tests.Unit;
 

@@ -1,11 +1,13 @@
+using System.Net;
 using HsmVault.Access;
-using HsmVault.Pipeline;
+using HsmVault.Http;
+using HsmVault.Objects;
 using HsmVault.Vaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace HsmVault.Management;
+namespace HsmVault.Management.Endpoints;
 
 /// <summary>The operator plane: vaults and their access policies, on the service's bare host name, for callers with the operator role.</summary>
 public sealed class ManagementFunctions(ManagementPipeline pipeline, VaultManagement vaults, AccessPolicyStore policies, VaultStore store)
@@ -13,27 +15,36 @@ public sealed class ManagementFunctions(ManagementPipeline pipeline, VaultManage
     [Function("ListVaults")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "management/vaults")] HttpRequest req) =>
-        pipeline.RunAsync(req, "VaultList", null, vaults.ListAsync);
+        pipeline.RunAsync(req, "VaultList", null, async ctx => VaultResult.Ok(await vaults.ListAsync(ctx.Cancellation)));
 
     [Function("GetVault")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "management/vaults/{vaultName}")] HttpRequest req, string vaultName) =>
-        pipeline.RunAsync(req, "VaultGet", vaultName, ctx => vaults.GetAsync(ctx, vaultName));
+        pipeline.RunAsync(req, "VaultGet", vaultName, async ctx => VaultResult.Ok(await vaults.GetAsync(vaultName, ctx.Cancellation)));
 
     [Function("PutVault")]
     public Task<IActionResult> Put(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "management/vaults/{vaultName}")] HttpRequest req, string vaultName) =>
-        pipeline.RunAsync(req, "VaultPut", vaultName, async ctx => await vaults.PutAsync(ctx, vaultName, await ctx.ReadJsonAsync<VaultPutParameters>()));
+        pipeline.RunAsync(req, "VaultPut", vaultName, async ctx =>
+        {
+            var (created, vault) = await vaults.PutAsync(vaultName, await ctx.ReadJsonAsync<VaultPutParameters>(), ctx.Cancellation);
+            return new VaultResult(created ? HttpStatusCode.Created : HttpStatusCode.OK, vault);
+        });
 
     [Function("PatchVault")]
     public Task<IActionResult> Patch(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "management/vaults/{vaultName}")] HttpRequest req, string vaultName) =>
-        pipeline.RunAsync(req, "VaultPatch", vaultName, async ctx => await vaults.PatchAsync(ctx, vaultName, await ctx.ReadJsonAsync<VaultPutParameters>()));
+        pipeline.RunAsync(req, "VaultPatch", vaultName, async ctx =>
+            VaultResult.Ok(await vaults.PatchAsync(vaultName, await ctx.ReadJsonAsync<VaultPutParameters>(), ctx.Cancellation)));
 
     [Function("DeleteVault")]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "management/vaults/{vaultName}")] HttpRequest req, string vaultName) =>
-        pipeline.RunAsync(req, "VaultDelete", vaultName, ctx => vaults.DeleteAsync(ctx, vaultName));
+        pipeline.RunAsync(req, "VaultDelete", vaultName, async ctx =>
+        {
+            await vaults.DeleteAsync(vaultName, ctx.Cancellation);
+            return new VaultResult(HttpStatusCode.OK, null);
+        });
 
     [Function("ListAccessPolicies")]
     public Task<IActionResult> ListPolicies(

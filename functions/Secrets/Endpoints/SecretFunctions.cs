@@ -1,9 +1,10 @@
-using HsmVault.Pipeline;
+using HsmVault.Http;
+using HsmVault.Objects;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace HsmVault.Secrets;
+namespace HsmVault.Secrets.Endpoints;
 
 /// <summary>The Key Vault secrets REST API. Each function names its route and operation; the pipeline does the rest.</summary>
 public sealed class SecretFunctions(VaultRequestPipeline pipeline, SecretLifecycle secrets)
@@ -21,12 +22,12 @@ public sealed class SecretFunctions(VaultRequestPipeline pipeline, SecretLifecyc
     [Function("ListSecrets")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "secrets")] HttpRequest req) =>
-        pipeline.RunAsync(req, SecretOperations.List, async ctx => VaultResult.Ok(await secrets.ListAsync(ctx, null)));
+        pipeline.RunAsync(req, SecretOperations.List, async ctx => VaultResult.Ok(await secrets.ListAsync(ctx, null, ctx.ReadPage())));
 
     [Function("ListSecretVersions")]
     public Task<IActionResult> ListVersions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "secrets/{name}/versions")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, SecretOperations.ListVersions, async ctx => VaultResult.Ok(await secrets.ListAsync(ctx, name)));
+        pipeline.RunAsync(req, SecretOperations.ListVersions, async ctx => VaultResult.Ok(await secrets.ListAsync(ctx, name, ctx.ReadPage())));
 
     [Function("UpdateSecret")]
     public Task<IActionResult> Update(

@@ -1,27 +1,28 @@
 using System.Text;
-using HsmVault.Pipeline;
-using Microsoft.AspNetCore.Http;
 
-namespace HsmVault.Keys;
+namespace HsmVault.Objects;
+
+/// <summary>The page a list request asks for: at most <paramref name="MaxResults"/> items, from <paramref name="Continuation"/>.</summary>
+public sealed record PageRequest(int MaxResults, string? Continuation);
 
 /// <summary>Key Vault list paging: <c>maxresults</c> (1-25) in, <c>nextLink</c> with an opaque <c>$skiptoken</c> out.</summary>
 public static class Paging
 {
     public const int MaxPageSize = 25;
 
-    public static int MaxResults(HttpRequest request)
+    public static PageRequest Parse(string? maxResults, string? skipToken) => new(MaxResults(maxResults), Continuation(skipToken));
+
+    public static int MaxResults(string? raw)
     {
-        var raw = request.Query["maxresults"].ToString();
-        if (raw.Length == 0) return MaxPageSize;
+        if (string.IsNullOrEmpty(raw)) return MaxPageSize;
         if (!int.TryParse(raw, out var n) || n is < 1 or > MaxPageSize)
             throw VaultException.BadParameter($"maxresults must be an integer from 1 to {MaxPageSize}.");
         return n;
     }
 
-    public static string? Continuation(HttpRequest request)
+    public static string? Continuation(string? raw)
     {
-        var raw = request.Query["$skiptoken"].ToString();
-        if (raw.Length == 0) return null;
+        if (string.IsNullOrEmpty(raw)) return null;
         string token;
         try
         {
@@ -38,7 +39,7 @@ public static class Paging
         return token;
     }
 
-    public static string? NextLink(RequestContext ctx, string path, int maxResults, string? continuation) =>
+    public static string? NextLink(OperationContext ctx, string path, int maxResults, string? continuation) =>
         continuation is null
             ? null
             : $"{ctx.Vault.BaseUri}{path}?api-version={Uri.EscapeDataString(ctx.ApiVersion)}&maxresults={maxResults}" +

@@ -1,7 +1,6 @@
-using HsmVault.Pipeline;
 using B64 = System.Buffers.Text.Base64Url;
 
-namespace HsmVault.Keys;
+namespace HsmVault.Objects;
 
 /// <summary>Key Vault puts bytes on the wire as unpadded base64url; bad input is the caller's 400, naming the field.</summary>
 public static class WireBytes

@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
-using HsmVault.Pipeline;
 
-namespace HsmVault.Keys;
+namespace HsmVault.Objects;
 
 /// <summary>Object names and versions as Key Vault accepts them.</summary>
-public static partial class KeyNames
+public static partial class ObjectNames
 {
     [GeneratedRegex("^[0-9a-zA-Z-]{1,127}\\z")]
     private static partial Regex NamePattern();
@@ -25,9 +24,13 @@ public static partial class KeyNames
         if (string.IsNullOrEmpty(version)) return null;
         if (!VersionPattern().IsMatch(version))
             throw VaultException.NotFound(objectKind == "key" ? "KeyNotFound" : "SecretNotFound",
-                $"A {objectKind} with version '{KeyTypes.Short(version)}' was not found in this key vault.");
+                $"A {objectKind} with version '{Short(version)}' was not found in this key vault.");
         return version.ToLowerInvariant();
     }
 
     public static string NewVersion() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Echoes caller input in an error message only short and printable.</summary>
+    public static string Short(string value) =>
+        new(value.Take(40).Select(c => char.IsControl(c) ? '?' : c).ToArray());
 }

@@ -1,11 +1,11 @@
+using HsmVault.Http;
 using HsmVault.Access;
 using HsmVault.Audit;
-using HsmVault.Hosting;
 using HsmVault.Hsm;
 using HsmVault.Identity;
 using HsmVault.Keys;
 using HsmVault.Management;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Reconciliation;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
@@ -16,7 +16,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace HsmVault;
+namespace HsmVault.Hosting;
 
 /// <summary>Everything both hosts register: the request pipeline and every feature behind it.</summary>
 public static class HsmVaultServices

@@ -1,9 +1,10 @@
-using HsmVault.Pipeline;
+using HsmVault.Http;
+using HsmVault.Objects;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace HsmVault.Keys;
+namespace HsmVault.Keys.Endpoints;
 
 /// <summary>The Key Vault keys REST API. Each function names its route and operation; the pipeline does the rest.</summary>
 public sealed class KeyFunctions(VaultRequestPipeline pipeline, KeyLifecycle keys, KeyCrypto crypto)
@@ -11,12 +12,12 @@ public sealed class KeyFunctions(VaultRequestPipeline pipeline, KeyLifecycle key
     [Function("CreateKey")]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys/{name}/create")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.Create, name, async ctx => VaultResult.Ok(await keys.CreateAsync(ctx, KeyNames.Name(name), await ctx.ReadJsonAsync<KeyCreateParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Create, name, async ctx => VaultResult.Ok(await keys.CreateAsync(ctx, ObjectNames.Name(name), await ctx.ReadJsonAsync<KeyCreateParameters>())));
 
     [Function("ImportKey")]
     public Task<IActionResult> Import(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "keys/{name}")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.Import, name, async ctx => VaultResult.Ok(await keys.ImportAsync(ctx, KeyNames.Name(name), await ctx.ReadJsonAsync<KeyImportParameters>())));
+        pipeline.RunAsync(req, KeyOperations.Import, name, async ctx => VaultResult.Ok(await keys.ImportAsync(ctx, ObjectNames.Name(name), await ctx.ReadJsonAsync<KeyImportParameters>())));
 
     [Function("GetKey")]
     public Task<IActionResult> Get(
@@ -26,12 +27,12 @@ public sealed class KeyFunctions(VaultRequestPipeline pipeline, KeyLifecycle key
     [Function("ListKeys")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys")] HttpRequest req) =>
-        pipeline.RunAsync(req, KeyOperations.List, async ctx => VaultResult.Ok(await keys.ListAsync(ctx, null)));
+        pipeline.RunAsync(req, KeyOperations.List, async ctx => VaultResult.Ok(await keys.ListAsync(ctx, null, ctx.ReadPage())));
 
     [Function("ListKeyVersions")]
     public Task<IActionResult> ListVersions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys/{name}/versions")] HttpRequest req, string name) =>
-        pipeline.RunAsync(req, KeyOperations.ListVersions, name, async ctx => VaultResult.Ok(await keys.ListAsync(ctx, name)));
+        pipeline.RunAsync(req, KeyOperations.ListVersions, name, async ctx => VaultResult.Ok(await keys.ListAsync(ctx, name, ctx.ReadPage())));
 
     [Function("UpdateKey")]
     public Task<IActionResult> Update(

@@ -1,4 +1,6 @@
-namespace HsmVault.Pipeline;
+using HsmVault.Objects;
+
+namespace HsmVault.Http;
 
 /// <summary>The api-versions current Azure SDKs send; anything else is refused as Key Vault does.</summary>
 public static class ApiVersion

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace HsmVault.Pipeline;
+namespace HsmVault.Objects;
 
 /// <summary>A failure the caller should see as a Key Vault error body. Messages must never carry secret data.</summary>
 public sealed class VaultException(HttpStatusCode status, string code, string message, string? innerCode = null, TimeSpan? retryAfter = null)

@@ -1,8 +1,9 @@
 using System.Net;
+using HsmVault.Objects;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace HsmVault.Pipeline;
+namespace HsmVault.Http;
 
 /// <summary>Reads a JSON request body, refusing oversized, empty or malformed bodies with 4xx errors.</summary>
 public static class JsonBody

@@ -1,11 +1,12 @@
+using HsmVault.Http;
 using HsmVault.Hsm;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace HsmVault.Keys;
+namespace HsmVault.Keys.Endpoints;
 
 /// <summary>Random bytes from the HSM's generator (Key Vault's getRandomBytes).</summary>
 public sealed class RandomFunctions(VaultRequestPipeline pipeline, IHsm hsm, ResiliencePipelines resilience)

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HsmVault.Objects;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
-namespace HsmVault.Pipeline;
+namespace HsmVault.Http;
 
 /// <summary>
 /// A JSON response that writes itself to the HttpResponse, so it runs unchanged under the Functions host
@@ -22,6 +23,9 @@ public sealed class VaultResult(HttpStatusCode status, object? body, IReadOnlyDi
 
     public HttpStatusCode Status { get; } = status;
     public object? Body { get; } = body;
+
+    /// <summary>The result as audit records it: the error's inner (else outer) code, or "Success".</summary>
+    public string AuditResult => Body is ErrorEnvelope e ? e.Error.InnerError?.Code ?? e.Error.Code : "Success";
 
     public static VaultResult Ok(object body) => new(HttpStatusCode.OK, body);
 

@@ -1,4 +1,4 @@
-namespace HsmVault.Identity;
+namespace HsmVault.Objects;
 
 /// <summary>The authenticated caller, taken from a validated access token.</summary>
 /// <param name="ObjectId">The <c>oid</c> claim: the principal that access policies name.</param>

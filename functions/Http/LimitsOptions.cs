@@ -1,4 +1,4 @@
-namespace HsmVault.Pipeline;
+namespace HsmVault.Http;
 
 public sealed class LimitsOptions
 {

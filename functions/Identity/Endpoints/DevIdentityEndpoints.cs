@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace HsmVault.Identity;
+namespace HsmVault.Identity.Endpoints;
 
 /// <summary>HTTP endpoints of the development identity provider (standalone mode only).</summary>
 public static class DevIdentityEndpoints

@@ -1,6 +1,6 @@
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 
-namespace HsmVault.Management;
+namespace HsmVault.Http;
 
 /// <summary>api-versions of the management API: ARM's Microsoft.KeyVault versions, and the data-plane ones for convenience.</summary>
 public static class ManagementApiVersion

@@ -1,8 +1,8 @@
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using Microsoft.AspNetCore.Http;
 
-namespace HsmVault.Management;
+namespace HsmVault.Http;
 
 /// <summary>An operator's management request after authentication and the role check.</summary>
 public sealed class ManagementContext(HttpRequest request, CallerIdentity caller, string apiVersion, int maxBodyBytes)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using HsmVault.Storage;
 
-namespace HsmVault.Pipeline;
+namespace HsmVault.Objects;
 
 /// <summary>The attributes of a key or secret on the wire (Unix seconds).</summary>
 public sealed class ObjectAttributesWire

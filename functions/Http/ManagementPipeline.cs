@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using HsmVault.Audit;
 using HsmVault.Identity;
-using HsmVault.Pipeline;
+using HsmVault.Objects;
 using HsmVault.Throttling;
 using HsmVault.Vaults;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace HsmVault.Management;
+namespace HsmVault.Http;
 
 /// <summary>
 /// The operator plane's path, under either host: served only on the bare DNS suffix; api-version; a token of the
@@ -32,7 +32,7 @@ public sealed class ManagementPipeline(
     public async Task<IActionResult> RunAsync(HttpRequest request, string operation, string? vaultName, Func<ManagementContext, Task<VaultResult>> execute)
     {
         var started = Stopwatch.GetTimestamp();
-        var correlationId = VaultRequestPipeline.StartResponse(request);
+        var correlationId = RequestIds.StartResponse(request);
 
         CallerIdentity? caller = null;
         ManagementContext? context = null;
@@ -42,7 +42,7 @@ public sealed class ManagementPipeline(
             if (!hosts.IsBareSuffix(request.Host.Host))
                 throw VaultException.NotFound("NotFound", "The management API is served on the service's own host name, not on a vault's.");
             var apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
-            caller = await VaultRequestPipeline.AuthenticateAsync(tokens, request, auth.Value.TenantId);
+            caller = await CallerAuthentication.AuthenticateAsync(tokens, request, auth.Value.TenantId);
             throttle.DemandCaller(AuditVault, caller.ObjectId);
             if (!caller.Roles.Contains(auth.Value.OperatorRole, StringComparer.Ordinal))
                 throw VaultException.Forbidden("AccessDenied",
@@ -52,7 +52,7 @@ public sealed class ManagementPipeline(
         }
         catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            var mapped = VaultRequestPipeline.ErrorOf(e, operation, correlationId, logger);
+            var mapped = KeyVaultErrors.ErrorOf(e, operation, correlationId, logger);
             result = VaultResult.Error(mapped);
             if (mapped.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = tokens.ChallengeHeaderValue;
@@ -61,7 +61,7 @@ public sealed class ManagementPipeline(
         await audit.WriteAsync(new AuditRecord(
             clock.GetUtcNow(), VaultNames.IsValid(vaultName) ? vaultName!.ToLowerInvariant() : AuditVault, caller?.ObjectId, caller?.AppId, caller?.TenantId,
             request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation,
-            context?.AuditObjectId, null, (int)result.Status, VaultRequestPipeline.ResultOf(result),
+            context?.AuditObjectId, null, (int)result.Status, result.AuditResult,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId));
         return result;
     }

@@ -1,0 +1,17 @@
+using HsmVault.Objects;
+using Microsoft.AspNetCore.Http;
+
+namespace HsmVault.Http;
+
+/// <summary>An operation's context plus the HTTP request it came in: endpoints read the body and query through it.</summary>
+public sealed class RequestContext(HttpRequest request, Vault vault, CallerIdentity caller, string apiVersion, int maxBodyBytes)
+    : OperationContext(vault, caller, apiVersion, request.HttpContext.RequestAborted)
+{
+    public HttpRequest Request { get; } = request;
+
+    /// <summary>Reads and parses the JSON body, refusing oversized, empty or malformed bodies with 4xx errors.</summary>
+    public Task<T> ReadJsonAsync<T>() where T : class => JsonBody.ReadAsync<T>(Request, maxBodyBytes);
+
+    /// <summary>The list page the query asks for (<c>maxresults</c>, <c>$skiptoken</c>).</summary>
+    public PageRequest ReadPage() => Paging.Parse(Request.Query["maxresults"].ToString(), Request.Query["$skiptoken"].ToString());
+}
