@@ -196,7 +196,9 @@ public abstract class VersionedStore<T>(TableClient table, ResiliencePipelines r
                 return Page<T>.FromValues([], null, null!);
             }, ct);
         }
-        catch (RequestFailedException e) when (e.Status == 400 && continuation is not null)
+        // Storage refuses the token (400), or the storage SDK cannot even parse it (found by the request fuzzer as a 500).
+        catch (Exception e) when (continuation is not null
+            && e is RequestFailedException { Status: 400 } or ArgumentException or FormatException or IndexOutOfRangeException or InvalidOperationException)
         {
             throw new InvalidContinuationException();
         }
