@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: .NET test projects and the Node SDK compatibility tests, against a throwaway
+# Runs every test: .NET test projects, the Node SDK compatibility tests and the PowerShell module's Pester tests, against a throwaway
 # SoftHSM2 token, an in-memory Azurite and the standalone host over HTTPS, all on loopback.
 # Prints failing tests and, last, one line "N passed, N failed[, N skipped]". Exit 0 only if all passed.
 set -uo pipefail
@@ -23,7 +23,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 problems=()   # failures outside any test; each counts as one failed test in the totals
-results=()    # trx and tap files to add up
+results=()    # trx, tap and junit files to add up
 
 section "SoftHSM2 token and Azurite"
 export HSMVAULT_TEST_TOKEN_LABEL=hsmvault-test
@@ -78,6 +78,12 @@ tap="$work/results/e2e-node.tap"
     --test-reporter=tap --test-reporter-destination="$tap"
 ) || true
 results+=("$tap")
+
+section "pwsh 7.6.9 + Pester 6.2.0 (tests/PowerShell)"
+junit="$work/results/powershell.junit.xml"
+POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off "$repo/.local/tools/pwsh/pwsh" -NoProfile -NonInteractive -File tests/PowerShell/run.ps1 \
+  -PesterPath "$repo/.local/tools/nuget/pester/6.2.0/tools/Pester.psd1" -ResultPath "$junit" || true
+results+=("$junit")
 
 # Fault and fuzz tests start their own token, Azurite and hosts (tests/reliability/lib/cluster.mjs), never the ones above.
 section "node --test (tests/reliability)"

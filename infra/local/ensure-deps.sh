@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a local run or test run needs, idempotently; fails loudly with a hint otherwise.
 # Usage: ensure-deps.sh [--tests]   (--tests also installs tests/e2e-node dependencies, among them the HCL
-# parser @cdktf/hcl2json, and the Bicep CLI under .local/tools for the infra checks)
+# parser @cdktf/hcl2json, the Bicep CLI under .local/tools for the infra checks, and pwsh + Pester for tests/PowerShell)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,16 +50,11 @@ npm_install() {
   touch "$marker"
 }
 
-# ensure_bicep: the Bicep CLI (NuGet package Azure.Bicep.CommandLine.linux-x64, a self-contained binary) under
-# .local/tools, restored through a throwaway project outside the repo (no central package management there).
-bicep_version=0.49.2
-bicep_bin="$repo/.local/tools/nuget/azure.bicep.commandline.linux-x64/$bicep_version/tools/bicep"
-ensure_bicep() {
-  if [ -x "$bicep_bin" ] && "$bicep_bin" --version >/dev/null 2>&1; then return 0; fi
-  [ "$(uname -m)" = x86_64 ] || die "the Bicep CLI package used here is linux-x64; on $(uname -m) install bicep yourself and set HSMVAULT_BICEP to its path."
-  log "installing the Bicep CLI $bicep_version (NuGet Azure.Bicep.CommandLine.linux-x64)"
-  local tmp
-  tmp="$(mktemp -d "${TMPDIR:-/tmp}/bicep-restore.XXXXXX")"
+# nuget_download ID VERSION: puts NuGet package ID VERSION under .local/tools/nuget/<id lower-case>/VERSION, restored
+# through a throwaway project outside the repo (no central package management there).
+nuget_download() {
+  local id="$1" version="$2" tmp
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/nuget-download.XXXXXX")"
   cat > "$tmp/restore.csproj" <<EOF_PROJ
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -67,19 +62,50 @@ ensure_bicep() {
     <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
   </PropertyGroup>
   <ItemGroup>
-    <PackageDownload Include="Azure.Bicep.CommandLine.linux-x64" Version="[$bicep_version]" />
+    <PackageDownload Include="$id" Version="[$version]" />
   </ItemGroup>
 </Project>
 EOF_PROJ
   if ! dotnet restore "$tmp/restore.csproj" --packages "$repo/.local/tools/nuget" -nologo >"$tmp/restore.log" 2>&1; then
     cat "$tmp/restore.log" >&2
     rm -rf "$tmp"
-    die "could not restore NuGet package Azure.Bicep.CommandLine.linux-x64 $bicep_version; check that the NuGet feed is reachable ('dotnet nuget list source')."
+    die "could not restore NuGet package $id $version; check that the NuGet feed is reachable ('dotnet nuget list source')."
   fi
   rm -rf "$tmp"
+}
+
+# ensure_bicep: the Bicep CLI (NuGet package Azure.Bicep.CommandLine.linux-x64, a self-contained binary) under .local/tools.
+bicep_version=0.49.2
+bicep_bin="$repo/.local/tools/nuget/azure.bicep.commandline.linux-x64/$bicep_version/tools/bicep"
+ensure_bicep() {
+  if [ -x "$bicep_bin" ] && "$bicep_bin" --version >/dev/null 2>&1; then return 0; fi
+  [ "$(uname -m)" = x86_64 ] || die "the Bicep CLI package used here is linux-x64; on $(uname -m) install bicep yourself and set HSMVAULT_BICEP to its path."
+  log "installing the Bicep CLI $bicep_version (NuGet Azure.Bicep.CommandLine.linux-x64)"
+  nuget_download Azure.Bicep.CommandLine.linux-x64 "$bicep_version"
   [ -e "$bicep_bin" ] || die "the Bicep package restored but $bicep_bin is missing."
   chmod +x "$bicep_bin"
   "$bicep_bin" --version >/dev/null 2>&1 || die "$bicep_bin does not run (the .NET single-file binary needs libicu: 'apt-get install libicu72')."
+}
+
+# ensure_pwsh_and_pester: PowerShell 7.6.9 (the dotnet tool, in a tool path under .local, not global) and Pester 6.2.0
+# (NuGet) for the module's tests in tests/PowerShell.
+pwsh_version=7.6.9
+pwsh_bin="$repo/.local/tools/pwsh/pwsh"
+pester_version=6.2.0
+pester_psd1="$repo/.local/tools/nuget/pester/$pester_version/tools/Pester.psd1"
+ensure_pwsh_and_pester() {
+  if ! [ -x "$pwsh_bin" ] || [ "$(POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off "$pwsh_bin" -NoProfile -NoLogo -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$pwsh_version" ]; then
+    log "installing PowerShell $pwsh_version (dotnet tool) into .local/tools/pwsh"
+    rm -rf "$repo/.local/tools/pwsh"
+    dotnet tool install PowerShell --version "$pwsh_version" --tool-path "$repo/.local/tools/pwsh" >/dev/null \
+      || die "'dotnet tool install PowerShell --version $pwsh_version' failed; check that the NuGet feed is reachable."
+    [ -x "$pwsh_bin" ] || die "PowerShell installed but $pwsh_bin is missing."
+  fi
+  if ! [ -f "$pester_psd1" ]; then
+    log "installing Pester $pester_version (NuGet) into .local/tools/nuget"
+    nuget_download Pester "$pester_version"
+    [ -f "$pester_psd1" ] || die "the Pester package restored but $pester_psd1 is missing."
+  fi
 }
 
 npm_install "$here" node_modules/.bin/azurite-table
@@ -88,4 +114,5 @@ if [ "${1:-}" = "--tests" ]; then
   [ -e "$repo/tests/e2e-node/node_modules/@azure/keyvault-keys/package.json" ] \
     || die "tests/e2e-node: @azure/keyvault-keys missing after npm ci."
   ensure_bicep
+  ensure_pwsh_and_pester
 fi

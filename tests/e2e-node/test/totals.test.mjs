@@ -5,7 +5,7 @@ import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parseTrx, parseTap, total, totalsLine } from '../tools/totals.mjs';
+import { parseTrx, parseTap, parseJunit, total, totalsLine } from '../tools/totals.mjs';
 
 const fixture = (name) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const tool = new URL('../tools/totals.mjs', import.meta.url).pathname;
@@ -24,6 +24,19 @@ test('tap: cancelled counts as failed, todo as skipped, leaves and hook failures
 
 test('tap without a summary is an error, not zero tests', () => {
   assert.throws(() => parseTap('TAP version 13\nok 1 - x\n'), /summary/);
+});
+
+test('junit (Pester 6.2.0): skipped apart, a broken file and tests behind a failed setup count as failures, names unescaped', () => {
+  const r = parseJunit(readFileSync(fixture('sample.junit.xml'), 'utf8'));
+  assert.deepEqual({ passed: r.passed, failed: r.failed, skipped: r.skipped }, { passed: 1, failed: 4, skipped: 1 });
+  assert.deepEqual(r.failedNames.map((n) => n.split(' -- ')[0]), ['/src/Broken.Tests.ps1', 'suite.fails a<b&c', 'hookfail.x', 'hookfail.y']);
+  assert.match(r.failedNames[0], /-- RuntimeException: file broke/);
+  assert.equal(total([fixture('sample.junit.xml')]).failed, 4);
+});
+
+test('junit whose testcases do not add up to tests="N" (a truncated file) is an error', () => {
+  const xml = readFileSync(fixture('sample.junit.xml'), 'utf8').replace(/<testcase name="suite\.passes"[^>]*\/>/, '');
+  assert.throws(() => parseJunit(xml), /testcases but tests="6"/);
 });
 
 test('missing results files and problems count as failures', () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Adds up test results from .trx files (dotnet test) and TAP files (node --test) and prints
+// Adds up test results from .trx files (dotnet test), TAP files (node --test) and JUnit XML (Pester, *.junit.xml) and prints
 // failing test names, then one last line "N passed, N failed[, N skipped]".
 // Usage: totals.mjs [--problem TEXT]... FILE...
 // A --problem (a step that failed outside any test, e.g. a crashed test host) counts as one failure.
@@ -54,6 +54,27 @@ export function parseTap(tap) {
   };
 }
 
+// Pester's JUnit XML: one <testcase> per test with status Passed, Failed or Skipped (a file or setup that failed is a
+// Failed testcase too). Counted from the testcases, checked against the root's tests="N".
+export function parseJunit(xml) {
+  const root = xml.match(/<testsuites\b[^>]*>/);
+  if (!root) throw new Error('no <testsuites> element');
+  const cases = [...xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)].map((m) => ({ a: attrs(m[1]), body: m[3] ?? '' }));
+  const expected = num(attrs(root[0]).tests);
+  if (cases.length !== expected) throw new Error(`${cases.length} testcases but tests="${expected}"`);
+  const r = { passed: 0, failed: 0, skipped: 0, failedNames: [] };
+  for (const { a, body } of cases) {
+    const failed = a.status === 'Failed' || /<(failure|error)\b/.test(body);
+    if (failed) {
+      r.failed++;
+      const m = body.match(/<(?:failure|error)\b[^>]*message="([^"]*)"/);
+      r.failedNames.push(unescapeXml(a.name ?? '?') + (m && m[1] ? ` -- ${unescapeXml(m[1])}` : ''));
+    } else if (a.status === 'Passed') r.passed++;
+    else r.skipped++;
+  }
+  return r;
+}
+
 export function total(files, problems = []) {
   const sum = { passed: 0, failed: 0, skipped: 0, failedNames: [] };
   const add = (label, r) => {
@@ -66,7 +87,7 @@ export function total(files, problems = []) {
     try {
       if (!existsSync(f)) throw new Error('results file missing (the test run crashed or never started)');
       const text = readFileSync(f, 'utf8');
-      add(label, f.endsWith('.trx') ? parseTrx(text) : parseTap(text));
+      add(label, f.endsWith('.trx') ? parseTrx(text) : f.endsWith('.junit.xml') ? parseJunit(text) : parseTap(text));
     } catch (e) {
       add(label, { passed: 0, failed: 1, skipped: 0, failedNames: [`unreadable results: ${e.message}`] });
     }

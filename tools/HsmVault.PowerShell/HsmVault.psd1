@@ -1,0 +1,20 @@
+@{
+    RootModule           = 'HsmVault.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6d0f6a0e-5d7e-4b8e-9f3a-2c1b7e4a9d10'
+    Author               = 'HsmVault'
+    Description          = 'Manage HsmVault vaults, access policies, keys and secrets, Az.KeyVault-style.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('HsmVault.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-HsmVault', 'Disconnect-HsmVault',
+        'Get-HsmVault', 'New-HsmVault', 'Update-HsmVault', 'Remove-HsmVault',
+        'Get-HsmVaultAccessPolicy', 'Set-HsmVaultAccessPolicy', 'Remove-HsmVaultAccessPolicy',
+        'Add-HsmVaultKey', 'Get-HsmVaultKey', 'Update-HsmVaultKey',
+        'Set-HsmVaultSecret', 'Get-HsmVaultSecret', 'Update-HsmVaultSecret'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+}

@@ -1,0 +1,172 @@
+# The help text of every cmdlet. Build-Help.ps1 turns it, with the syntax read from the built module, into
+# ../en-US/HsmVault.PowerShell.dll-Help.xml (MAML, what Get-Help reads). Parameters without their own text use Common.
+@{
+    Common = @{
+        VaultName         = 'The vault''s name (3-24 letters, digits and hyphens). Tab completes the vaults of the connected service.'
+        Name              = 'The object''s name. Tab completes the names in the vault given by -VaultName.'
+        Version           = 'One version (32 hex digits); without it, the current version.'
+        Tag               = 'Tags as a hashtable (@{ team = ''pay'' }); they replace the existing tags. An empty hashtable removes them all.'
+        Enable            = 'Enables ($true) or disables ($false). A disabled key or secret cannot be used until it is enabled again.'
+        Expires           = 'When it expires (a DateTime; sent as UTC).'
+        NotBefore         = 'Before when it cannot be used (a DateTime; sent as UTC).'
+        PassThru          = 'Outputs the changed object (or $true for a removal).'
+        Force             = 'Skips the confirmation prompt (-WhatIf still only reports).'
+        KeyOps            = 'The operations the key allows: encrypt, decrypt, sign, verify, wrapKey, unwrapKey, import.'
+        ContentType       = 'A hint of what the value is, e.g. text/plain or application/x-pkcs12 (255 characters at most).'
+        Disable           = 'Creates it disabled.'
+        IncludeVersions   = 'Lists every version of the named object (never values).'
+        WhatIf            = 'Shows what would happen; changes nothing.'
+        Confirm           = 'Asks before changing anything.'
+    }
+    Cmdlets = @{
+        'Connect-HsmVault' = @{
+            Synopsis    = 'Signs in to an HsmVault service with an Azure.Identity credential, as Connect-AzAccount does.'
+            Description = 'Picks the service and a credential: a service principal with a client secret (-Credential: user name = application id, password = secret) or a certificate, a managed identity (-Identity), a device code (-UseDeviceAuthentication), or a token obtained elsewhere (-AccessToken). It gets a first token at once, so a wrong credential fails here. Locally, -AuthorityHost is the service itself (its development identity provider) and -CaCertificatePath trusts the local TLS certificate (.local/data/tls-cert.pem). The connection is kept for the PowerShell process until Disconnect-HsmVault.'
+            Parameters  = @{
+                ServiceUri            = 'The service''s base URL, e.g. https://localhost:8443 or https://hsmvault.example.net.'
+                ServicePrincipal      = 'Signs in as a service principal (with -Credential, or -ApplicationId and a certificate).'
+                Credential            = 'The application (client) id as user name and the client secret as password.'
+                ApplicationId         = 'The application (client) id: of the service principal (certificate), or of the public client app (device code).'
+                CertificatePath       = 'A PFX/P12 file with the service principal''s certificate and private key.'
+                CertificatePassword   = 'The PFX password, as a SecureString.'
+                CertificateThumbprint = 'The thumbprint of a certificate in the CurrentUser\My store.'
+                Identity              = 'Signs in with the managed identity of the machine or app service this runs on.'
+                AccountId             = 'With -Identity: the client id of a user-assigned managed identity. With -AccessToken: the account shown in the context.'
+                UseDeviceAuthentication = 'Signs in a user with a device code: the code and the URL to open are written as a warning.'
+                AccessToken           = 'A bearer token for the service''s audience, as a SecureString; used until it expires.'
+                Tenant                = 'The directory (tenant) id to sign in to.'
+                AuthorityHost         = 'The identity provider, e.g. https://login.microsoftonline.com (the default). Locally: the service URL.'
+                Audience              = 'The token audience the service expects (HsmVault__Auth__Audience); default https://vault.azure.net.'
+                CaCertificatePath     = 'A PEM file whose certificates are trusted, in addition to none, for the service and the identity provider (the local vault''s self-signed certificate).'
+                VaultDnsSuffix        = 'The DNS suffix of vault hosts ({vault}.{suffix}); by default the service''s host name.'
+            }
+            Examples    = @(
+                @{ Code = '$cred = Get-Credential -UserName operator
+Connect-HsmVault -ServiceUri https://localhost:8443 -ServicePrincipal -Credential $cred `
+    -Tenant 11111111-1111-4111-8111-111111111111 -AuthorityHost https://localhost:8443 -CaCertificatePath .local/data/tls-cert.pem'; Remarks = 'Signs in to the local vault with the development identity provider''s operator principal (its secret is dev-secret-operator in local.settings.sample.json).' }
+                @{ Code = 'Connect-HsmVault -ServiceUri https://hsmvault.example.net -Identity'; Remarks = 'Signs in with the system-assigned managed identity of the VM or app service the script runs on.' }
+                @{ Code = 'Connect-HsmVault -ServiceUri https://hsmvault.example.net -ServicePrincipal -ApplicationId $appId -Tenant $tenant -CertificatePath ./ops.pfx -CertificatePassword (Read-Host -AsSecureString)'; Remarks = 'Signs in as a service principal with a certificate.' }
+                @{ Code = 'Connect-HsmVault -ServiceUri https://hsmvault.example.net -UseDeviceAuthentication -ApplicationId $publicClientId -Tenant $tenant'; Remarks = 'Signs a user in with a device code.' }
+            )
+        }
+        'Disconnect-HsmVault' = @{
+            Synopsis    = 'Forgets the connection that Connect-HsmVault made.'
+            Description = 'Clears the service, credential and cached token of this PowerShell process. Cmdlets then stop with a NotConnected error until Connect-HsmVault runs again.'
+            Examples    = @( @{ Code = 'Disconnect-HsmVault'; Remarks = 'Signs out.' } )
+        }
+        'Get-HsmVault' = @{
+            Synopsis    = 'Gets one vault, or every vault of the service (operators only).'
+            Description = 'Without -VaultName, lists every vault (optionally only those carrying all the tags of -Tag). With -VaultName, gets that vault with its access policies. Needs the operator role.'
+            Parameters  = @{ Tag = 'Only vaults that carry all these tags.' }
+            Examples    = @(
+                @{ Code = 'Get-HsmVault'; Remarks = 'Lists the vaults.' }
+                @{ Code = 'Get-HsmVault -VaultName payments | Select-Object -ExpandProperty AccessPolicies'; Remarks = 'Shows who may do what in the payments vault.' }
+            )
+        }
+        'New-HsmVault' = @{
+            Synopsis    = 'Creates a vault (New-AzKeyVault without ARM''s resource group and location).'
+            Description = 'Creates a vault owned by a tenant: only tokens of that tenant, with an access policy, may use it. Its data plane is https://{name}.{suffix}.'
+            Parameters  = @{
+                Name                      = 'The new vault''s name: 3-24 letters, digits and hyphens, starting with a letter.'
+                TenantId                  = 'The tenant that owns the vault; by default the tenant of the connection.'
+                SoftDeleteRetentionInDays = 'How many days a deleted object is kept (7-90; default 90).'
+                HsmTokenLabel             = 'The HSM token the vault''s keys live on (must be the configured token''s label).'
+            }
+            Examples    = @( @{ Code = 'New-HsmVault -Name payments -Tag @{ team = ''pay'' } -SoftDeleteRetentionInDays 30'; Remarks = 'Creates the payments vault in the connection''s tenant.' } )
+        }
+        'Update-HsmVault' = @{
+            Synopsis    = 'Enables or disables a vault, changes its retention or replaces its tags.'
+            Description = 'A disabled vault refuses every data-plane request until it is enabled again.'
+            Parameters  = @{ SoftDeleteRetentionInDays = 'How many days a deleted object is kept (7-90).' }
+            Examples    = @( @{ Code = 'Get-HsmVault -VaultName payments | Update-HsmVault -Enable $false'; Remarks = 'Disables the payments vault.' } )
+        }
+        'Remove-HsmVault' = @{
+            Synopsis    = 'Deletes a vault: it stops serving at once and its name stays reserved.'
+            Description = 'Asks for confirmation (ConfirmImpact High) unless -Force is given.'
+            Examples    = @( @{ Code = 'Remove-HsmVault -VaultName payments -WhatIf'; Remarks = 'Shows what would be removed, removes nothing.' } )
+        }
+        'Get-HsmVaultAccessPolicy' = @{
+            Synopsis    = 'Gets the access policy entries of a vault.'
+            Description = 'Each entry grants an object (user, group, app or managed identity; optionally only through one application) permissions on the whole vault or, with a KeyName, on one key or key-name prefix.'
+            Parameters  = @{ ObjectId = 'Only the entries of this object id.'; KeyName = 'Only the entries of this key scope; "*" for the vault-wide entries.' }
+            Examples    = @( @{ Code = 'Get-HsmVaultAccessPolicy -VaultName payments -ObjectId $appOid'; Remarks = 'Shows what the app may do.' } )
+        }
+        'Set-HsmVaultAccessPolicy' = @{
+            Synopsis    = 'Grants an object permissions on a vault, or with -KeyName on one key or name prefix.'
+            Description = 'As Set-AzKeyVaultAccessPolicy: an entry for the object (and scope) is created or changed; permissions of a kind not given (keys or secrets) are kept. Takes effect on every instance within about a second.'
+            Parameters  = @{
+                ObjectId             = 'The object id (a GUID) of a user, group, service principal or managed identity.'
+                ApplicationId        = 'Makes a compound entry: the object only when acting through this application.'
+                PermissionsToKeys    = 'Key permissions: all, get, list, create, import, update, delete, recover, backup, restore, purge, encrypt, decrypt, sign, verify, wrapKey, unwrapKey, rotate, getrotationpolicy, setrotationpolicy, release.'
+                PermissionsToSecrets = 'Secret permissions: all, get, list, set, delete, recover, backup, restore, purge.'
+                KeyName              = 'Limits the entry to one key, or to names starting with a prefix ("payments-*"); keys permissions only.'
+            }
+            Examples    = @(
+                @{ Code = 'Set-HsmVaultAccessPolicy -VaultName payments -ObjectId $appOid -PermissionsToKeys get, list -PermissionsToSecrets get'; Remarks = 'Lets the app read keys and secrets of the whole vault.' }
+                @{ Code = 'Set-HsmVaultAccessPolicy -VaultName payments -ObjectId $appOid -KeyName ''payments-signing'' -PermissionsToKeys sign'; Remarks = 'Lets the app sign with one key only.' }
+            )
+        }
+        'Remove-HsmVaultAccessPolicy' = @{
+            Synopsis    = 'Revokes an object''s access: every entry, the entry of one key scope, or exactly the piped entries.'
+            Description = 'Without -KeyName every entry of the object goes. Entries piped from Get-HsmVaultAccessPolicy are removed one by one, each with its own scope.'
+            Parameters  = @{ ObjectId = 'The object whose entries go.'; KeyName = 'Only the entry of this key scope ("*" for the vault-wide entry).'; InputObject = 'Entries from Get-HsmVaultAccessPolicy.' }
+            Examples    = @(
+                @{ Code = 'Remove-HsmVaultAccessPolicy -VaultName payments -ObjectId $appOid'; Remarks = 'Revokes everything the app had.' }
+                @{ Code = 'Get-HsmVaultAccessPolicy -VaultName payments -KeyName ''payments-*'' | Remove-HsmVaultAccessPolicy -WhatIf'; Remarks = 'Shows which prefix-scoped entries would go.' }
+            )
+        }
+        'Add-HsmVaultKey' = @{
+            Synopsis    = 'Creates a key in the vault''s HSM, or imports one from a PFX, PEM, JWK or .byok file.'
+            Description = 'As Add-AzKeyVaultKey. A created key is generated inside the HSM and its private part never leaves it. An imported key is read from the file here and sent to the vault once, over TLS; a .byok file (Key Vault''s BYOK format) is unwrapped inside the HSM. Adding a key of an existing name makes a new version.'
+            Parameters  = @{
+                Name            = 'The key''s name (1-127 letters, digits and hyphens).'
+                Destination     = 'Where the key lives: HSM (the only choice; HsmVault has no software keys).'
+                KeyType         = 'RSA, EC or oct (AES). For a .byok file: the type of the key inside it.'
+                Size            = 'RSA: 2048, 3072 or 4096 bits (default 2048); oct: 128, 192 or 256.'
+                CurveName       = 'EC curve: P-256 (default), P-384, P-521 or P-256K.'
+                KeyFilePath     = 'The key to import: .pfx/.p12, .pem/.key (PKCS#1, SEC1 or PKCS#8, encrypted or not), .json/.jwk (a JSON Web Key with private parts) or .byok.'
+                KeyFilePassword = 'The password of a PFX or an encrypted PEM, as a SecureString.'
+            }
+            Examples    = @(
+                @{ Code = 'Add-HsmVaultKey -VaultName payments -Name payments-signing -Destination HSM -KeyType EC -CurveName P-256'; Remarks = 'Creates a P-256 signing key in the HSM.' }
+                @{ Code = 'Add-HsmVaultKey -VaultName payments -Name wrap -KeyType RSA -Size 3072 -KeyOps wrapKey, unwrapKey -Expires (Get-Date).AddYears(1) -Tag @{ app = ''orders'' }'; Remarks = 'Creates an RSA key for wrapping only, valid for a year.' }
+                @{ Code = 'Add-HsmVaultKey -VaultName payments -Name legacy -KeyFilePath ./legacy.pfx -KeyFilePassword (Read-Host -AsSecureString)'; Remarks = 'Imports the private key of a PFX file.' }
+            )
+        }
+        'Get-HsmVaultKey' = @{
+            Synopsis    = 'Gets a vault''s keys, one key (or version) with its public key, or every version of a key.'
+            Description = 'Without -Name (or with wildcards) it lists keys without key material. With -Name it gets the current (or -Version) key with its public parts; -OutFile writes the public key as PEM. A name that does not exist outputs nothing, as Get-AzKeyVaultKey does.'
+            Parameters  = @{ Name = 'A key name; wildcards (pay*) filter the list.'; OutFile = 'Writes the public key (SubjectPublicKeyInfo PEM) to this file.'; Force = 'Overwrites -OutFile if it exists.' }
+            Examples    = @(
+                @{ Code = 'Get-HsmVaultKey -VaultName payments'; Remarks = 'Lists the keys.' }
+                @{ Code = 'Get-HsmVaultKey -VaultName payments -Name payments-signing -OutFile ./signing.pub.pem'; Remarks = 'Writes the public key for a partner who verifies signatures.' }
+                @{ Code = 'Get-HsmVaultKey -VaultName payments -Name payments-signing -IncludeVersions'; Remarks = 'Lists every version of the key.' }
+            )
+        }
+        'Update-HsmVaultKey' = @{
+            Synopsis    = 'Enables or disables a key version and changes its dates, operations or tags.'
+            Description = 'As Update-AzKeyVaultKey. Changes the current version unless -Version (or a piped version) names another. Takes keys from the pipeline by property name.'
+            Examples    = @( @{ Code = 'Get-HsmVaultKey -VaultName payments -Name old-* | Update-HsmVaultKey -Enable $false'; Remarks = 'Disables every key whose name starts with old-.' } )
+        }
+        'Set-HsmVaultSecret' = @{
+            Synopsis    = 'Stores a new version of a secret from a SecureString.'
+            Description = 'As Set-AzKeyVaultSecret. The value is encrypted in the HSM with the vault''s own key before it is stored; it is never written to the verbose or debug stream.'
+            Parameters  = @{ Name = 'The secret''s name (1-127 letters, digits and hyphens).'; SecretValue = 'The value, as a SecureString (25 KB of UTF-8 at most).' }
+            Examples    = @( @{ Code = 'Set-HsmVaultSecret -VaultName payments -Name db-password -SecretValue (Read-Host -AsSecureString) -ContentType text/plain'; Remarks = 'Stores a password typed at the prompt.' } )
+        }
+        'Get-HsmVaultSecret' = @{
+            Synopsis    = 'Gets a vault''s secrets, one secret with its value, or every version of a secret.'
+            Description = 'Lists never carry values. With -Name the value comes as a SecureString in SecretValue, or as a string with -AsPlainText. A name that does not exist outputs nothing, as Get-AzKeyVaultSecret does.'
+            Parameters  = @{ Name = 'A secret name; wildcards filter the list.'; AsPlainText = 'Outputs only the value, as a string.' }
+            Examples    = @(
+                @{ Code = 'Get-HsmVaultSecret -VaultName payments -Name db-password -AsPlainText'; Remarks = 'Prints the value.' }
+                @{ Code = 'Get-HsmVaultSecret -VaultName payments -Name db-password -IncludeVersions'; Remarks = 'Lists every version (no values).' }
+            )
+        }
+        'Update-HsmVaultSecret' = @{
+            Synopsis    = 'Changes a secret version''s attributes, content type or tags, never its value.'
+            Description = 'As Update-AzKeyVaultSecret. To change the value, Set-HsmVaultSecret makes a new version.'
+            Examples    = @( @{ Code = 'Get-HsmVaultSecret -VaultName payments -Name db-password -IncludeVersions | Update-HsmVaultSecret -Enable $false'; Remarks = 'Disables every version of the secret.' } )
+        }
+    }
+}
