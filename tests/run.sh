@@ -102,6 +102,16 @@ if selected pwsh; then
   results+=("$junit")
 fi
 
+# Fault and fuzz tests start their own token, Azurite and hosts (tests/reliability/lib/cluster.mjs), never the ones above.
+section "node --test (tests/reliability)"
+rtap="$work/results/reliability.tap"
+(
+  cd tests/reliability
+  TMPDIR="$work" node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$rtap"
+) || true
+results+=("$rtap")
+
 if grep -q . "$work/host/host.log" 2>/dev/null && ! node "$repo/tests/e2e-node/tools/totals.mjs" "${results[@]}" >/dev/null 2>&1; then
   section "standalone host log (tail)"
   tail -n 60 "$work/host/host.log"

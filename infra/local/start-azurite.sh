@@ -22,7 +22,8 @@ if [ "$mode" = "--in-memory" ]; then args+=(--inMemoryPersistence); else args+=(
 pid=$!
 echo "$pid" > "$dir/azurite.pid"
 
-for _ in $(seq 1 150); do   # 150 x 0.2 s = 30 s
+wait_s="${AZURITE_START_TIMEOUT:-30}"
+for _ in $(seq 1 $((wait_s * 5))); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "start-azurite: Azurite Table service on http://127.0.0.1:$port (pid $pid)" >&2
     exit 0
@@ -30,7 +31,7 @@ for _ in $(seq 1 150); do   # 150 x 0.2 s = 30 s
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.2
 done
-if kill -0 "$pid" 2>/dev/null; then why="did not answer on 127.0.0.1:$port within 30 s"; else why="exited"; fi
+if kill -0 "$pid" 2>/dev/null; then why="did not answer on 127.0.0.1:$port within $wait_s s"; else why="exited"; fi
 echo "start-azurite: ERROR: Azurite $why; log tail ($dir/azurite.log):" >&2
 tail -n 30 "$dir/azurite.log" >&2 || true
 kill "$pid" 2>/dev/null || true
