@@ -3,7 +3,7 @@
 # SoftHSM2 token, an in-memory Azurite and the standalone host over HTTPS, all on loopback.
 # Prints failing tests and, last, one line "N passed, N failed[, N skipped]". Exit 0 only if all passed.
 # For a quicker loop while developing, narrow the run (CI sets none of these):
-#   HSMVAULT_TEST_SECTIONS="adapter functions node pwsh"   the sections to run (default: all)
+#   HSMVAULT_TEST_SECTIONS="adapter functions node pwsh reliability"   the sections to run (default: all)
 #   HSMVAULT_TEST_FILTER='FullyQualifiedName~Audit'         dotnet test --filter for both .NET projects
 #   HSMVAULT_TEST_NODE='test/portal.test.mjs'               node test files (relative to tests/e2e-node)
 set -uo pipefail
@@ -67,7 +67,7 @@ else
   problems+=("second standalone host did not start")
 fi
 
-sections=" ${HSMVAULT_TEST_SECTIONS:-adapter functions node pwsh} "
+sections=" ${HSMVAULT_TEST_SECTIONS:-adapter functions node pwsh reliability} "
 selected() { [[ "$sections" == *" $1 "* ]]; }
 filter=()
 [ -n "${HSMVAULT_TEST_FILTER:-}" ] && filter=(--filter "$HSMVAULT_TEST_FILTER")
@@ -102,15 +102,17 @@ if selected pwsh; then
   results+=("$junit")
 fi
 
-# Fault and fuzz tests start their own token, Azurite and hosts (tests/reliability/lib/cluster.mjs), never the ones above.
-section "node --test (tests/reliability)"
-rtap="$work/results/reliability.tap"
-(
-  cd tests/reliability
-  TMPDIR="$work" node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$rtap"
-) || true
-results+=("$rtap")
+# Fault and crash tests start their own token, Azurite and hosts (tests/reliability/lib/cluster.mjs), never the ones above.
+if selected reliability; then
+  section "node --test (tests/reliability)"
+  rtap="$work/results/reliability.tap"
+  (
+    cd tests/reliability
+    TMPDIR="$work" node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$rtap"
+  ) || true
+  results+=("$rtap")
+fi
 
 if grep -q . "$work/host/host.log" 2>/dev/null && ! node "$repo/tests/e2e-node/tools/totals.mjs" "${results[@]}" >/dev/null 2>&1; then
   section "standalone host log (tail)"

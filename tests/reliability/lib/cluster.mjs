@@ -105,26 +105,33 @@ export class Cluster {
 
   logs() { return this.hosts.filter(Boolean).map((h) => (existsSync(h.log) ? readFileSync(h.log, 'utf8') : '')).join('\n'); }
 
-  /** CKA_IDs (hex) of the token's key objects and their classes, read with pkcs11-tool (a separate process). */
+  /**
+   * CKA_IDs (hex) of the token's key objects that the vault makes (labels `{vault}/{name}/{version}` and
+   * `{vault}/secret-encryption`, as its reconciliation sweep reads them), each with its classes; read with pkcs11-tool
+   * (a separate process). The deployment's backup keys and other objects on the token are left out.
+   */
   hsmKeyIds() {
     // pkcs11-tool's login rewrites the token's own file: it takes the vault's token lock like every other process.
     const lockFile = join(dirname(this.softhsmConf), 'hsmvault-token.lock');
     const out = execFileSync('flock', ['-x', lockFile, 'pkcs11-tool', '--module', '/usr/lib/softhsm/libsofthsm2.so', '--token-label', this.tokenLabel,
       '--login', '--pin', this.pin, '--list-objects'], { env: this.env, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    const ids = new Map();
-    let cls = null;
+    const all = new Map(); // id -> { classes, vaultMade }
+    let cls = null, label = '';
     for (const line of out.split('\n')) {
       const head = line.match(/^(Private Key|Public Key|Secret Key) Object/);
-      if (head) { cls = head[1]; continue; }
+      if (head) { cls = head[1]; label = ''; continue; }
+      const l = line.match(/^\s+label:\s+(.*)$/);
+      if (l) { label = l[1].trim(); continue; }
       const id = line.match(/^\s+ID:\s+([0-9a-f]+)/i);
       if (id && cls) {
-        const set = ids.get(id[1].toLowerCase()) ?? new Set();
-        set.add(cls);
-        ids.set(id[1].toLowerCase(), set);
+        const entry = all.get(id[1].toLowerCase()) ?? { classes: new Set(), vaultMade: false };
+        entry.classes.add(cls);
+        entry.vaultMade ||= /^[a-z0-9-]{1,24}\/([0-9a-zA-Z-]{1,127}\/[0-9a-f]{32}|secret-encryption)$/.test(label);
+        all.set(id[1].toLowerCase(), entry);
         cls = null;
       }
     }
-    return ids;
+    return new Map([...all].filter(([, e]) => e.vaultMade).map(([id, e]) => [id, e.classes]));
   }
 
   stop() {
