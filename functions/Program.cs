@@ -1,5 +1,7 @@
 using HsmVault.Hosting;
 using HsmVault.Hsm;
+using HsmVault.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +23,10 @@ if (HostMode.UnderFunctionsHost(args))
     // Launched by the Azure Functions host: the isolated worker with ASP.NET Core integration.
     var host = new HostBuilder()
         .ConfigureFunctionsWebApplication()
-        .ConfigureServices((context, services) => services.AddHsmVault(context.Configuration))
+        .ConfigureServices((context, services) => services
+            // Behind the Functions front end: the client's address arrives in X-Forwarded-For.
+            .AddSingleton(new ClientAddresses(trustForwardedFor: true))
+            .AddHsmVault(context.Configuration))
         .Build();
     await host.RunAsync();
     return 0;

@@ -28,11 +28,14 @@ trap 'exit 130' INT TERM
 
 problems=()   # failures outside any test; each counts as one failed test in the totals
 results=()    # trx, tap and junit files to add up
+mkdir -p "$work/results"  # node and pwsh write here too when no dotnet section ran first
 
 section "Azurite"
 azurite_port="$(bash "$infra/free-port.sh")"
+AZURITE_BLOB_PORT="$(bash "$infra/free-port.sh")"
+export AZURITE_BLOB_PORT
 bash "$infra/start-azurite.sh" "$work/azurite" "$azurite_port" --in-memory || { echo "0 passed, 1 failed"; exit 1; }
-export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;"
 
 section "dotnet build HsmVault.sln -c Release"
 if ! dotnet build HsmVault.sln -c Release -nologo -clp:ErrorsOnly > "$work/build.log" 2>&1; then

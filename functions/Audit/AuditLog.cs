@@ -1,43 +1,99 @@
-using HsmVault.Objects;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
 using System.Threading.Channels;
-using Azure.Data.Tables;
-using HsmVault.Resilience;
+using Azure;
+using Azure.Storage.Blobs.Specialized;
+using HsmVault.Objects;
 using HsmVault.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HsmVault.Audit;
 
+/// <summary>The audit record of an operation could not be stored in time: the operation's result must not be returned.</summary>
+public sealed class AuditUnavailableException(string message) : Exception(message);
+
 /// <summary>
-/// Takes audit records off the request path and writes them to Table storage in batches (one transaction per
-/// partition, at most 100 rows). A clean shutdown drains the queue; a storage outage is retried, not dropped.
+/// Durable audit with group commit. <see cref="WriteAsync"/> returns once the record is stored; every record that arrived
+/// while the previous commit was in flight goes out in the next one (one append per vault-hour blob), so the storage cost per
+/// request falls as load rises. Records are sealed into this instance's hash chain in commit order; the chain head is signed
+/// regularly by <see cref="ChainHeadSigner"/>. An append is retried with the same bytes until it lands, so the chain never has
+/// a hole: a retry whose first attempt had landed leaves an exact duplicate line, which the verifier recognises.
 /// </summary>
-public sealed class AuditLog(Tables tables, TimeProvider clock, ILogger<AuditLog> logger) : IHostedService, ISystemAudit
+public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditLog> logger)
+    : IHostedService, ISystemAudit
 {
-    private const int MaxBatch = 100;
-    private const int Capacity = 100_000;
-    /// <summary>Room kept for operations already admitted when the backlog check passed.</summary>
-    private const int Headroom = 1_000;
-    private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    /// <summary>Most records per commit, so that one blob's append stays well under the 4 MiB block limit.</summary>
+    private const int MaxBatch = 1000;
+    /// <summary>Past this many committed blocks a blob is left for the next part (the limit is 50,000).</summary>
+    private const int BlockRollover = 49_000;
+
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource? Stored);
+
+    private readonly AuditOptions _options = options.Value;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, int> _parts = new();     // hour folder → current part
+    private readonly ConcurrentDictionary<string, bool> _created = new();  // blobs known to exist
+    private int _pending;
+    private Task _writer = Task.CompletedTask;
+
+    /// <summary>This instance's chain: start time plus a random suffix, unique across restarts and instances.</summary>
+    public string ChainId { get; } = $"{clock.GetUtcNow():yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..12]}";
+
+    /// <summary>The last stored record of the chain (seq 0 and the genesis hash before the first).</summary>
+    public (long Seq, string Hash) StoredHead { get; private set; } = (0, AuditChainFormat.GenesisHash);
+
+    private AuditUsageCounter? _usage;
+    private AuditUsageCounter Usage => _usage ??= new AuditUsageCounter(tables, ChainId, clock, logger);
+
+    private long _seq;
+    private string _prev = AuditChainFormat.GenesisHash;
+
+    /// <summary>Storage is so far behind that new operations are refused (503) before they run.</summary>
+    public bool IsBacklogged => Volatile.Read(ref _pending) >= _options.MaxPending;
+
+    /// <summary>Observers of each commit: records and elapsed time (telemetry).</summary>
+    public event Action<int, TimeSpan>? Committed;
 
     /// <summary>
-    /// True when storage has fallen so far behind that new operations should be refused (503) rather than run
-    /// unaudited or block: every operation that runs gets its record.
+    /// Stores the record; returns when it is durable. Not cancellable by the caller: a client that goes away does not take its
+    /// record with it. Throws <see cref="AuditUnavailableException"/> when storage does not take it within the commit timeout
+    /// (the record stays queued and is stored when storage returns).
     /// </summary>
-    public bool IsBacklogged => _queue.Reader.Count >= Capacity - Headroom;
-
-    public ValueTask WriteAsync(AuditRecord record, CancellationToken ct = default) => _queue.Writer.WriteAsync(record, ct);
+    public async Task WriteAsync(AuditRecord record)
+    {
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(new Pending(record, stored));
+        try
+        {
+            await stored.Task.WaitAsync(_options.CommitTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new AuditUnavailableException("The audit log cannot store records right now; retry shortly.");
+        }
+    }
 
     /// <summary>An operation the vault did by itself (a sweep): recorded with the system caller and a fresh correlation id.</summary>
-    public ValueTask RecordAsync(string vault, string operation, string? objectId, int status, string result, CancellationToken ct) =>
-        WriteAsync(new AuditRecord(clock.GetUtcNow(), vault, SystemCaller.ObjectId, null, null, null, operation, objectId, null, status, result, 0,
-            Guid.NewGuid().ToString()), ct);
+    public async ValueTask RecordAsync(string vault, string operation, string? objectId, int status, string result, CancellationToken ct) =>
+        await WriteAsync(new AuditRecord(clock.GetUtcNow(), vault, SystemCaller.ObjectId, null, null, null, operation, objectId, null,
+            status, result, 0, Guid.NewGuid().ToString()));
 
-    private Task _writer = Task.CompletedTask;
-    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Queues a record nobody waits for (aggregates of failures before authentication).</summary>
+    public void Post(AuditRecord record) => Enqueue(new Pending(record, null));
 
-    // Not a BackgroundService: its stop cancels a loop that has not started yet, which would drop the queue.
+    private void Enqueue(Pending p)
+    {
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(p))
+        {
+            Interlocked.Decrement(ref _pending);
+            throw new AuditUnavailableException("The audit log is shutting down.");
+        }
+    }
+
     public Task StartAsync(CancellationToken ct)
     {
         _writer = Task.Run(DrainAsync, CancellationToken.None);
@@ -47,49 +103,71 @@ public sealed class AuditLog(Tables tables, TimeProvider clock, ILogger<AuditLog
     /// <summary>Stops taking records and waits until every queued record is stored (or the host's stop timeout).</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        _stopping.TrySetResult();
         _queue.Writer.TryComplete();
         await _writer.WaitAsync(ct);
     }
 
-    /// <summary>How long the writer lets records gather after the first one, so a busy vault writes full batches.</summary>
-    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
-
     private async Task DrainAsync()
     {
-        var batch = new List<AuditRecord>(MaxBatch);
+        var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            // Unless stopping, wait a moment for more records: one transaction per partition per batch,
-            // instead of one per request when each would be written at once.
-            if (_queue.Reader.Count < MaxBatch && !_stopping.Task.IsCompleted)
-                await Task.WhenAny(Task.Delay(Linger), _stopping.Task);
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record)) batch.Add(record);
-            foreach (var partition in batch.Select(AuditEntity.From).GroupBy(e => e.PartitionKey))
-                await StoreAsync(partition.ToList());
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var p)) batch.Add(p);
+            var started = Stopwatch.GetTimestamp();
+            await CommitAsync(batch);
+            await Usage.AddAsync(batch.Select(p => p.Record));
+            StoredHead = (_seq, _prev);
+            Interlocked.Add(ref _pending, -batch.Count);
+            foreach (var p in batch) p.Stored?.TrySetResult();
+            Committed?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
             batch.Clear();
         }
     }
 
-    private async Task StoreAsync(List<AuditEntity> rows)
+    /// <summary>Seals the batch into the chain, then appends one block per vault-hour blob, all at once.</summary>
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        var groups = new Dictionary<string, (string Folder, MemoryStream Bytes)>();
+        foreach (var p in batch)
+        {
+            var resourceId = AuditBlobNames.ResourceId(_options.ResourceIdPrefix, p.Record.Vault);
+            var record = AuditEvent.From(p.Record, resourceId);
+            record.Chain = new ChainLink(ChainId, ++_seq, _prev);
+            var line = JsonSerializer.SerializeToUtf8Bytes(record, AuditEvent.Json);
+            _prev = AuditChainFormat.Link(_prev, line);
+            var folder = AuditBlobNames.HourFolder(resourceId, record.Time);
+            if (!groups.TryGetValue(folder, out var group)) groups[folder] = group = (folder, new MemoryStream());
+            group.Bytes.Write(line);
+            group.Bytes.WriteByte((byte)'\n');
+        }
+        await Task.WhenAll(groups.Values.Select(g => AppendUntilStoredAsync(g.Folder, g.Bytes.ToArray())));
+    }
+
+    private async Task AppendUntilStoredAsync(string folder, byte[] block)
     {
         for (var attempt = 1; ; attempt++)
         {
+            var part = _parts.GetValueOrDefault(folder);
+            var name = folder + (part == 0 ? "PT1H.json" : $"PT1H.{part}.json");
+            var blob = blobs.Audit.GetAppendBlobClient(name);
             try
             {
-                await tables.Audit.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
+                if (_created.TryAdd(name, true)) await blob.CreateIfNotExistsAsync();
+                using var content = new MemoryStream(block, writable: false);
+                var info = await blob.AppendBlockAsync(content);
+                if (info.Value.BlobCommittedBlockCount >= BlockRollover) _parts[folder] = part + 1;
                 return;
             }
-            catch (Exception e) when (ResiliencePipelines.IsTransientStorageFault(e) || attempt < 3)
+            catch (RequestFailedException e) when (e.ErrorCode == "BlockCountExceedsLimit")
             {
-                // Storage being down is waited out (records stay queued); anything else gets two more tries.
-                logger.LogWarning("Audit write of {Count} records failed (attempt {Attempt}): {Error}; retrying", rows.Count, attempt, e.GetType().Name);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 6)))));
+                _parts[folder] = part + 1;
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Audit write of {Count} records refused by storage; records for {Partition} lost", rows.Count, rows[0].PartitionKey);
-                return;
+                if (e is RequestFailedException { Status: 404 }) _created.TryRemove(name, out _);
+                // Fail closed but never lose: waiting requests get 503 after the commit timeout; this block is retried as is.
+                logger.LogWarning("Audit append to {Blob} failed (attempt {Attempt}): {Error}; retrying", name, attempt, e.GetType().Name);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * Math.Pow(2, Math.Min(attempt, 6)))));
             }
         }
     }

@@ -16,6 +16,7 @@ using HsmVault.Storage.Sweeps;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HsmVault.Hosting;
@@ -32,6 +33,7 @@ public static class HsmVaultServices
         services.AddValidatedOptions<SeedOptions>(configuration, SeedOptions.Section, SeedSettings.Problems);
         services.AddValidatedOptions<ThrottlingOptions>(configuration, ThrottlingOptions.Section, o => o.Problems());
         services.AddValidatedOptions<HsmOptions>(configuration, HsmSettings.Section, HsmSettings.Problems);
+        services.AddValidatedOptions<AuditOptions>(configuration, AuditOptions.Section, o => o.Problems());
         services.Configure<TimerOptions>(configuration.GetSection(TimerOptions.Section));
         services.AddValidatedOptions<ReconciliationOptions>(configuration, ReconciliationOptions.Section, o => o.Problems());
         services.AddSingleton(TimeProvider.System);
@@ -48,11 +50,23 @@ public static class HsmVaultServices
         services.AddSingleton<AccessPolicies>();
         services.AddSingleton<AccessPolicyStore>();
         services.AddSingleton<RequestThrottle>();
+        services.AddSingleton<Blobs>();
+        services.AddSingleton<AuditSigningKey>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ChainHeadSigner>();
+        services.AddSingleton<UnauthenticatedCounter>();
+        // Start order signer, log, counter; stop order the reverse: the counter's last aggregates reach the log before it
+        // drains, and the last head is signed after the log drained.
+        services.AddHostedService(sp => sp.GetRequiredService<ChainHeadSigner>());
         services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        services.AddHostedService(sp => sp.GetRequiredService<UnauthenticatedCounter>());
         services.AddHostedService<StartupInitializer>();
         // After the initializer, which creates the tables the watcher polls.
         services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());
+        services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
+        services.AddSingleton<AuditStep>();
+        services.AddSingleton<AuditQuery>();
+        services.AddSingleton<AuditRetention>();
         services.AddSingleton<VaultRequestPipeline>();
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();
@@ -68,6 +82,7 @@ public static class HsmVaultServices
         services.AddSingleton<VaultPurge>();
 
         services.AddSingleton<KeyStore>();
+        services.AddSingleton<IRecentRows>(sp => sp.GetRequiredService<KeyStore>());
         services.AddSingleton<KeyMapper>();
         services.AddSingleton<KeyObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<KeyObjects>());
@@ -80,6 +95,7 @@ public static class HsmVaultServices
         services.AddSingleton<SecretEncryptionKeys>();
         services.AddSingleton<SecretCipher>();
         services.AddSingleton<SecretStore>();
+        services.AddSingleton<IRecentRows>(sp => sp.GetRequiredService<SecretStore>());
         services.AddSingleton<SecretObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<SecretObjects>());
         services.AddSingleton<SecretLifecycle>();

@@ -1,4 +1,5 @@
 using HsmVault.Access;
+using HsmVault.Audit;
 using HsmVault.Hsm;
 using HsmVault.Identity;
 using HsmVault.Storage;
@@ -10,11 +11,11 @@ using Microsoft.Extensions.Options;
 namespace HsmVault.Hosting;
 
 /// <summary>
-/// Before the first request: open the HSM token, create the tables, and create the configured seed vaults with their
+/// Before the first request: open the HSM token, create the tables and the audit container, find or create the audit key, and create the configured seed vaults with their
 /// access policies. A vault that exists is left as operators changed it (seeding never re-grants a revoked principal).
 /// </summary>
 public sealed class StartupInitializer(
-    IHsm hsm, Tables tables, VaultStore vaults,
+    IHsm hsm, Tables tables, Blobs blobs, AuditSigningKey auditKey, VaultStore vaults,
     IOptions<SeedOptions> seed, IOptions<AuthOptions> auth, IOptions<HsmOptions> hsmOptions, TimeProvider clock,
     ILogger<StartupInitializer> logger) : IHostedService
 {
@@ -25,6 +26,8 @@ public sealed class StartupInitializer(
     {
         logger.LogInformation("HSM token opened; capabilities: {Capabilities}", hsm.Capabilities);
         await WaitForStorageAsync(ct);
+        await blobs.CreateIfMissingAsync(ct);
+        await auditKey.GetAsync(ct);
         foreach (var vault in seed.Value.Vaults)
         {
             var name = VaultNames.Require(vault.Name);

@@ -4,6 +4,7 @@ using HsmVault.Hsm;
 using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Storage;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -45,5 +46,19 @@ public static class KeyVaultErrors
         if (ToVaultException(e) is { } mapped) return mapped;
         logger.LogError(e, "{Operation} failed unexpectedly", operation);
         return new VaultException(HttpStatusCode.InternalServerError, "InternalError", $"The vault failed to process the request; correlation id {correlationId}.");
+    }
+
+    /// <summary>
+    /// The result of a failed request: its Key Vault error, or 499 when the client closed the connection and the operation
+    /// was cancelled (nobody reads that answer, but the audit record says what happened).
+    /// </summary>
+    public static VaultResult FailureOf(Exception e, HttpRequest request, string operation, string correlationId, ILogger logger)
+    {
+        if (e is OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+            return VaultResult.Error(new VaultException((HttpStatusCode)499, "ClientClosedRequest", "The client closed the connection."));
+        var mapped = ErrorOf(e, operation, correlationId, logger);
+        if ((int)mapped.Status >= 500)
+            logger.LogWarning("{Operation} failed with {Status} {Code}: {Reason}", operation, (int)mapped.Status, mapped.Code, e.GetType().Name);
+        return VaultResult.Error(mapped);
     }
 }

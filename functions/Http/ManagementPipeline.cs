@@ -20,49 +20,49 @@ public sealed class ManagementPipeline(
     VaultHosts hosts,
     BearerTokenValidator tokens,
     RequestThrottle throttle,
-    AuditLog audit,
+    AuditStep audit,
     IOptions<AuthOptions> auth,
     IOptions<LimitsOptions> limits,
-    TimeProvider clock,
     ILogger<ManagementPipeline> logger)
 {
     /// <summary>Audit records of the operator plane that name no vault use this vault name.</summary>
     public const string AuditVault = "(management)";
 
-    public async Task<IActionResult> RunAsync(HttpRequest request, string operation, string? vaultName, Func<ManagementContext, Task<VaultResult>> execute)
+    /// <param name="auditorsToo">The audit routes: the auditor role is enough.</param>
+    public async Task<IActionResult> RunAsync(HttpRequest request, string operation, string? vaultName, Func<ManagementContext, Task<VaultResult>> execute,
+        bool auditorsToo = false)
     {
         var started = Stopwatch.GetTimestamp();
         var correlationId = RequestIds.StartResponse(request);
 
         CallerIdentity? caller = null;
         ManagementContext? context = null;
+        string? apiVersion = null;
         VaultResult result;
         try
         {
             if (!hosts.IsBareSuffix(request.Host.Host))
                 throw VaultException.NotFound("NotFound", "The management API is served on the service's own host name, not on a vault's.");
-            var apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
+            apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
             caller = await CallerAuthentication.AuthenticateAsync(tokens, request, auth.Value.TenantId);
             throttle.DemandCaller(AuditVault, caller.ObjectId);
-            if (!caller.Roles.Contains(auth.Value.OperatorRole, StringComparer.Ordinal))
-                throw VaultException.Forbidden("AccessDenied",
-                    $"The caller 'oid={caller.ObjectId}' does not have the operator role '{auth.Value.OperatorRole}' required by the management API.");
+            if (!caller.Roles.Contains(auth.Value.OperatorRole, StringComparer.Ordinal)
+                && !(auditorsToo && caller.Roles.Contains(auth.Value.AuditorRole, StringComparer.Ordinal)))
+                throw VaultException.Forbidden("AccessDenied", auditorsToo
+                    ? $"The caller 'oid={caller.ObjectId}' has neither the auditor role '{auth.Value.AuditorRole}' nor the operator role '{auth.Value.OperatorRole}'."
+                    : $"The caller 'oid={caller.ObjectId}' does not have the operator role '{auth.Value.OperatorRole}' required by the management API.");
             context = new ManagementContext(request, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
         }
-        catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e)
         {
-            var mapped = KeyVaultErrors.ErrorOf(e, operation, correlationId, logger);
-            result = VaultResult.Error(mapped);
-            if (mapped.Status == HttpStatusCode.Unauthorized)
+            result = KeyVaultErrors.FailureOf(e, request, operation, correlationId, logger);
+            if (result.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = tokens.ChallengeHeaderValue;
         }
 
-        await audit.WriteAsync(new AuditRecord(
-            clock.GetUtcNow(), VaultNames.IsValid(vaultName) ? vaultName!.ToLowerInvariant() : AuditVault, caller?.ObjectId, caller?.AppId, caller?.TenantId,
-            request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation,
-            context?.AuditObjectId, null, (int)result.Status, result.AuditResult,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId));
-        return result;
+        var vault = VaultNames.IsValid(vaultName) ? vaultName!.ToLowerInvariant() : AuditVault;
+        return await audit.RecordAsync(request, new AuditStep.Outcome(vault, caller, operation, apiVersion, context?.AuditObjectId, null),
+            result, started, correlationId);
     }
 }

@@ -5,7 +5,9 @@ namespace HsmVault.Http;
 
 /// <summary>An operation's context plus the HTTP request it came in: endpoints read the body and query through it.</summary>
 public sealed class RequestContext(HttpRequest request, Vault vault, CallerIdentity caller, string apiVersion, int maxBodyBytes)
-    : OperationContext(vault, caller, apiVersion, request.HttpContext.RequestAborted)
+    // Not the request's abort token: once admitted, an operation runs to its end even if the client goes away, so no storage
+    // or HSM write is cut off midway with an unknown outcome, and its audit record tells what it did.
+    : OperationContext(vault, caller, apiVersion, CancellationToken.None)
 {
     public HttpRequest Request { get; } = request;
 

@@ -23,8 +23,8 @@ public sealed class VaultRequestPipeline(
     AccessPolicies policies,
     RequestThrottle throttle,
     AuditLog audit,
+    AuditStep auditStep,
     IOptions<LimitsOptions> limits,
-    TimeProvider clock,
     PortalCors cors,
     ILogger<VaultRequestPipeline> logger)
 {
@@ -42,13 +42,15 @@ public sealed class VaultRequestPipeline(
         Vault? vault = null;
         CallerIdentity? caller = null;
         RequestContext? context = null;
+        string? apiVersion = null;
+        var refusedForBacklog = false;
         VaultResult result;
         try
         {
             VaultException? unknown = null;
             try { vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted); }
             catch (VaultException e) when (e.Status == HttpStatusCode.NotFound) { unknown = e; }
-            var apiVersion = ApiVersion.Require(request.Query["api-version"]);
+            apiVersion = ApiVersion.Require(request.Query["api-version"]);
             if (unknown is not null)
             {
                 // An unknown vault answers an unauthenticated caller as a vault of the deployment's tenant would (401 and
@@ -62,26 +64,30 @@ public sealed class VaultRequestPipeline(
             throttle.DemandCaller(vault.Name, caller.ObjectId);
             if (!vault.Enabled) throw VaultException.Forbidden("VaultDisabled", $"Vault '{vault.Name}' is disabled.");
             await policies.DemandAsync(vault, caller, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);
-            if (audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", RetryAfter.AuditBacklog);
+            if (refusedForBacklog = audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", RetryAfter.AuditBacklog);
             context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
         }
-        catch (Exception e) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e)
         {
-            var mapped = KeyVaultErrors.ErrorOf(e, operation.Name, correlationId, logger);
-            result = VaultResult.Error(mapped);
-            if (mapped.Status == HttpStatusCode.Unauthorized)
+            result = KeyVaultErrors.FailureOf(e, request, operation.Name, correlationId, logger);
+            if (result.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = vault is null ? tokens.ChallengeHeaderValue : tokens.ChallengeFor(vault.TenantId);
-            if ((int)mapped.Status >= 500)
-                logger.LogWarning("{Operation} failed with {Status} {Code}: {Reason}", operation.Name, (int)mapped.Status, mapped.Code, e.GetType().Name);
         }
 
-        if (vault is not null)
-            await audit.WriteAsync(new AuditRecord(
-                clock.GetUtcNow(), vault.Name, caller?.ObjectId, caller?.AppId, caller?.TenantId,
-                request.HttpContext.Connection.RemoteIpAddress?.ToString(), operation.Name,
-                context?.AuditObjectId, context?.AuditAlgorithm, (int)result.Status, result.AuditResult,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, correlationId, context?.AuditKeyEncryptionKey));
-        return result;
+        if (refusedForBacklog)
+        {
+            auditStep.CountRefusal(request, vault?.Name, result);
+            return result;
+        }
+        // Also when the client went away: the operation may have changed state, so its record is stored all the same.
+        return await auditStep.RecordAsync(request,
+            new AuditStep.Outcome(vault?.Name, caller, operation.Name, apiVersion, context?.AuditObjectId ?? RouteObject(operation, objectName),
+                context?.AuditAlgorithm, context?.AuditKeyEncryptionKey),
+            result, started, correlationId);
     }
+
+    /// <summary>The object named by the route (<c>keys/name</c>), recorded when the request failed before the operation said more.</summary>
+    private static string? RouteObject(VaultOperation operation, string? objectName) =>
+        objectName is null ? null : $"{(operation.Scope == PermissionScope.Keys ? "keys" : "secrets")}/{objectName}";
 }

@@ -21,6 +21,9 @@ public sealed class AuthOptions
     /// <summary>App role (in the token's <c>roles</c> claim) that the management API requires.</summary>
     public string OperatorRole { get; set; } = "HsmVault.Operator";
 
+    /// <summary>App role that may read the audit log (records and usage) through the management API; the operator role may too.</summary>
+    public string AuditorRole { get; set; } = "HsmVault.Auditor";
+
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Tokens longer than this are rejected before they are parsed.</summary>

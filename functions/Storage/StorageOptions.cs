@@ -10,6 +10,13 @@ public sealed class StorageOptions
     /// wins over <see cref="ConnectionString"/>, so a deployment needs no account key.
     /// </summary>
     public string? TableEndpoint { get; set; }
+    /// <summary>
+    /// Blob service endpoint (e.g. https://account.blob.core.windows.net) of the audit segments, reached with the same
+    /// managed identity; when empty the blob service of <see cref="ConnectionString"/> is used.
+    /// </summary>
+    public string? BlobEndpoint { get; set; }
+    /// <summary>Blob container of the audit segments; Key Vault's diagnostic logs use this name.</summary>
+    public string AuditContainer { get; set; } = "insights-logs-auditevent";
     /// <summary>Client id of the user-assigned managed identity used with <see cref="TableEndpoint"/>; empty = system-assigned.</summary>
     public string? ManagedIdentityClientId { get; set; }
     /// <summary>Prefix of every table name, so several deployments (or test runs) can share one account.</summary>
@@ -27,7 +34,7 @@ public sealed class StorageOptions
         }
         else if (string.IsNullOrWhiteSpace(ConnectionString))
             yield return $"{Section}:ConnectionString is required (or set {Section}:TableEndpoint to use a managed identity).";
-        // Table names are 3-63 letters and digits starting with a letter; the longest suffix is "vaultkeys".
+        // Table names are 3-63 letters and digits starting with a letter; the longest suffix is "auditusage".
         if (TablePrefix.Length is < 1 or > 40 || !char.IsAsciiLetter(TablePrefix[0]) || !TablePrefix.All(char.IsAsciiLetterOrDigit))
             yield return $"{Section}:TablePrefix must be 1-40 letters and digits starting with a letter; got '{TablePrefix}'.";
         if (OperationTimeout < TimeSpan.FromSeconds(1) || OperationTimeout > TimeSpan.FromMinutes(5))

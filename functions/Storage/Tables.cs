@@ -26,13 +26,13 @@ public sealed class Tables
             : new TableServiceClient(new Uri(o.TableEndpoint), ManagedIdentity(o.ManagedIdentityClientId), clientOptions);
         Vaults = service.GetTableClient(o.TablePrefix + "vaults");
         Keys = service.GetTableClient(o.TablePrefix + "keys");
-        Audit = service.GetTableClient(o.TablePrefix + "audit");
         Secrets = service.GetTableClient(o.TablePrefix + "secrets");
         VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
         Sweeps = service.GetTableClient(o.TablePrefix + "sweeps");
+        AuditUsage = service.GetTableClient(o.TablePrefix + "auditusage");
     }
 
-    private static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
+    internal static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
         string.IsNullOrEmpty(clientId)
             ? new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned)
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
@@ -40,16 +40,19 @@ public sealed class Tables
     /// <summary>One partition per vault: the vault row and its access policy entries.</summary>
     public TableClient Vaults { get; }
     public TableClient Keys { get; }
-    public TableClient Audit { get; }
     public TableClient Secrets { get; }
     /// <summary>Each vault's own HSM keys (e.g. its secret-encryption key), one row per vault and purpose.</summary>
     public TableClient VaultKeys { get; }
     /// <summary>One lease row per timer sweep (which instance runs it, when it last ran).</summary>
     public TableClient Sweeps { get; }
+    /// <summary>Audit usage aggregates (the records themselves are in blobs): one partition per vault and day.</summary>
+    public TableClient AuditUsage { get; }
+
+    public IReadOnlyList<TableClient> All => [Vaults, Keys, Secrets, VaultKeys, Sweeps, AuditUsage];
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {
-        foreach (var table in new[] { Vaults, Keys, Audit, Secrets, VaultKeys, Sweeps })
+        foreach (var table in All)
             await table.CreateIfNotExistsAsync(ct);
     }
 }

@@ -12,7 +12,7 @@ public enum WriteOutcome { Committed, Abandoned, Unknown }
 /// Versioned objects (keys, secrets) in Table storage: find, add a version and make it current, update, list.
 /// ETag concurrency wherever two instances could race; within one instance new versions of a name take turns.
 /// </summary>
-public abstract partial class VersionedStore<T>(TableClient table, ResiliencePipelines resilience, string kind)
+public abstract partial class VersionedStore<T>(TableClient table, ResiliencePipelines resilience, string kind) : IRecentRows
     where T : VersionedEntity, new()
 {
     private const int MaxAddAttempts = 20;
@@ -62,6 +62,13 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
         Interlocked.Increment(ref _changes);
         _recent.TryRemove((version.PartitionKey, VersionedEntity.CurrentRowKey(version.Name)), out _);
         _recent.TryRemove((version.PartitionKey, VersionedEntity.VersionRowKey(version.Name, version.Version)), out _);
+    }
+
+    public void ForgetVault(string vault)
+    {
+        Interlocked.Increment(ref _changes);
+        foreach (var key in _recent.Keys)
+            if (key.Vault == vault) _recent.TryRemove(key, out _);
     }
 
     /// <summary>Stores a new version and makes it current, atomically; 409 if other writers keep winning.</summary>

@@ -11,9 +11,11 @@ namespace HsmVault.Vaults;
 /// <summary>
 /// Purges deleted vaults: every HSM object of the vault (every key version, the secret-sealing key) and every row of its
 /// partitions, the vault row last. The row is marked <see cref="VaultEntity.Purging"/> first, so a purge interrupted
-/// midway is finished by the next sweep (destroying an HSM object that is already gone does nothing).
+/// midway is finished by the next sweep (destroying an HSM object that is already gone does nothing). The key and secret
+/// stores' recent rows of the vault are dropped, so a new vault of the name never sees the purged vault's objects.
 /// </summary>
-public sealed class VaultPurge(Tables tables, IHsm hsm, ResiliencePipelines resilience, TimeProvider clock, ILogger<VaultPurge> logger) : ISweep
+public sealed class VaultPurge(Tables tables, IHsm hsm, ResiliencePipelines resilience, IEnumerable<IRecentRows> recentRows, TimeProvider clock,
+    ILogger<VaultPurge> logger) : ISweep
 {
     public string Name => "VaultPurge";
 
@@ -57,6 +59,7 @@ public sealed class VaultPurge(Tables tables, IHsm hsm, ResiliencePipelines resi
                 }
         foreach (var table in new[] { tables.Keys, tables.Secrets, tables.VaultKeys })
             await DeletePartitionAsync(table, vault, keep: null, ct);
+        foreach (var cache in recentRows) cache.ForgetVault(vault);
         await DeletePartitionAsync(tables.Vaults, vault, keep: VaultEntity.Row, ct);
         await resilience.StorageWrite.ExecuteAsync(async t => await tables.Vaults.DeleteEntityAsync(vault, VaultEntity.Row, ETag.All, t), ct);
         logger.LogInformation("Purged vault {Vault}: {Count} HSM keys destroyed", vault, destroyed);

@@ -57,6 +57,9 @@ param authAudience string = 'https://${substring(environment().suffixes.keyvault
 @description('App role (roles claim) that marks vault operators (HsmVault__Auth__OperatorRole).')
 param operatorRole string = 'HsmVault.Operator'
 
+@description('Origin of the web portal (HsmVault__Portal__Origin), the only origin the data plane answers cross-origin (CORS) requests from, e.g. https://vaults.contoso.com when the portal sits behind Front Door. Empty: https://{vaultDnsSuffix}, where the Function App serves it under /portal.')
+param portalOrigin string = ''
+
 @description('DNS suffix of the vaults (HsmVault__Vaults__DnsSuffix): vault hosts are {vault}.{suffix}, the bare suffix is the default vault.')
 param vaultDnsSuffix string
 
@@ -161,6 +164,7 @@ module functionApp 'modules/functionapp.bicep' = {
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     tableEndpoint: storage.outputs.tableEndpoint
+    blobEndpoint: storage.outputs.blobEndpoint
     insightsConnectionString: monitoring.outputs.insightsConnectionString
     workspaceId: monitoring.outputs.workspaceId
     integrationSubnetId: integrationSubnetId
@@ -177,6 +181,7 @@ module functionApp 'modules/functionapp.bicep' = {
       tenantId: tenantId
       authAudience: authAudience
       operatorRole: operatorRole
+      portalOrigin: portalOrigin
       initialAdminObjectId: initialAdminObjectId
     }
     customDomainCertificateKeyVaultId: customDomainCertificateKeyVaultId

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs HsmVault locally: SoftHSM2 token + Azurite (port 10002, persisted) + the standalone HTTPS host.
+# Runs HsmVault locally: SoftHSM2 token + Azurite (tables on port 10002, audit blobs on 10000, persisted) + the standalone HTTPS host.
 # Data lives under .local/ at the repo root. Ctrl+C stops the host and the Azurite this script started.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 if (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then
-  echo "run: something already listens on 127.0.0.1:10002; using it as Azurite" >&2
+  echo "run: something already listens on 127.0.0.1:10002; using it as Azurite (its blob service must be on 10000)" >&2
 else
   bash "$here/start-azurite.sh" "$repo/.local/azurite" 10002
   started_azurite=1

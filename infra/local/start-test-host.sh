@@ -17,7 +17,7 @@ dll="$repo/functions/bin/Release/net10.0/HsmVault.Functions.dll"
 timeout_s="${HSMVAULT_TEST_HOST_TIMEOUT:-90}"
 
 rand() { node -e 'process.stdout.write(require("crypto").randomBytes(18).toString("base64url"))'; }
-port="$(bash "$here/free-port.sh")"
+port="${HSMVAULT_TEST_PORT:-$(bash "$here/free-port.sh")}"  # a fixed port only for measurements that must know it in advance
 tenant=11111111-1111-4111-8111-111111111111
 admin_id=vault-admin admin_secret="$(rand)" admin_oid=aaaaaaaa-0000-4000-8000-000000000001
 noaccess_id=no-access noaccess_secret="$(rand)" noaccess_oid=bbbbbbbb-0000-4000-8000-000000000002
@@ -26,6 +26,7 @@ tenant2=22222222-2222-4222-8222-222222222222
 operator_id=operator operator_secret="$(rand)" operator_oid=cccccccc-0000-4000-8000-000000000003
 app_id=app-signer app_secret="$(rand)" app_oid=dddddddd-0000-4000-8000-000000000004
 member_id=group-member member_secret="$(rand)" member_oid=eeeeeeee-0000-4000-8000-000000000005 group_oid=99999999-0000-4000-8000-000000000009
+auditor_id=auditor auditor_secret="$(rand)" auditor_oid=abababab-0000-4000-8000-000000000007
 t2app_id=tenant2-app t2app_secret="$(rand)" t2app_oid=ffffffff-0000-4000-8000-000000000006
 if [ -n "$primary" ]; then
   primary="$(cd "$primary" && pwd)"
@@ -77,6 +78,12 @@ log="$dir/host.log"
   export HsmVault__DevIdentity__Principals__5__TenantId="$tenant2"
   export HsmVault__DevIdentity__Principals__5__Roles__0=HsmVault.Operator
   export HsmVault__Auth__OperatorRole=HsmVault.Operator
+  export HsmVault__DevIdentity__Principals__6__ClientId="$auditor_id"
+  export HsmVault__DevIdentity__Principals__6__ClientSecret="$auditor_secret"
+  export HsmVault__DevIdentity__Principals__6__ObjectId="$auditor_oid"
+  export HsmVault__DevIdentity__Principals__6__Roles__0=HsmVault.Auditor
+  # Aggregates of failures before authentication are closed every 2 s, so tests see them without waiting a minute.
+  export HsmVault__Audit__UnauthenticatedWindow=00:00:02
   # Low limits for two vaults the throttling test creates; every other vault keeps the generous defaults.
   export HsmVault__Throttling__Vaults__throttledcaller__CallerRequestsPerSecond=5
   export HsmVault__Throttling__Vaults__throttledvault__VaultRequestsPerSecond=5
@@ -122,6 +129,7 @@ ENV
 fi
 cat > "$dir/host.env" <<ENV
 export HSMVAULT_TEST_URL='https://localhost:$port'
+export HSMVAULT_TEST_HOST_DIR='$dir'
 export HSMVAULT_TEST_CA='$ca'
 export HSMVAULT_TEST_TENANT='$tenant'
 export HSMVAULT_TEST_ADMIN_ID='$admin_id'
@@ -134,6 +142,7 @@ export HSMVAULT_TEST_TENANT2='$tenant2'
 export HSMVAULT_TEST_OPERATOR_ID='$operator_id' HSMVAULT_TEST_OPERATOR_SECRET='$operator_secret' HSMVAULT_TEST_OPERATOR_OID='$operator_oid'
 export HSMVAULT_TEST_APP_ID='$app_id' HSMVAULT_TEST_APP_SECRET='$app_secret' HSMVAULT_TEST_APP_OID='$app_oid'
 export HSMVAULT_TEST_MEMBER_ID='$member_id' HSMVAULT_TEST_MEMBER_SECRET='$member_secret' HSMVAULT_TEST_MEMBER_OID='$member_oid' HSMVAULT_TEST_GROUP_OID='$group_oid'
+export HSMVAULT_TEST_AUDITOR_ID='$auditor_id' HSMVAULT_TEST_AUDITOR_SECRET='$auditor_secret' HSMVAULT_TEST_AUDITOR_OID='$auditor_oid'
 export HSMVAULT_TEST_T2APP_ID='$t2app_id' HSMVAULT_TEST_T2APP_SECRET='$t2app_secret' HSMVAULT_TEST_T2APP_OID='$t2app_oid'
 export HSMVAULT_TEST_SIGNING_KEY='$data/dev-identity-signing-key.pem'
 ENV

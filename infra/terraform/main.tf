@@ -73,6 +73,7 @@ module "function_app" {
   identity_client_id         = module.identity.client_id
   storage_account_name       = module.storage.name
   table_endpoint             = module.storage.table_endpoint
+  blob_endpoint              = module.storage.blob_endpoint
   insights_connection_string = module.monitoring.insights_connection_string
   workspace_id               = module.monitoring.workspace_id
   integration_subnet_id      = var.integration_subnet_id
@@ -89,6 +90,7 @@ module "function_app" {
     tenant_id               = local.tenant_id
     auth_audience           = var.auth_audience
     operator_role           = var.operator_role
+    portal_origin           = var.portal_origin
     initial_admin_object_id = var.initial_admin_object_id
   }
   custom_domain_certificate_key_vault_id = var.custom_domain_certificate_key_vault_id

@@ -116,6 +116,17 @@ variable "operator_role" {
   default     = "HsmVault.Operator"
 }
 
+variable "portal_origin" {
+  description = "Origin of the web portal (HsmVault__Portal__Origin), the only origin the data plane answers cross-origin (CORS) requests from, e.g. https://vaults.contoso.com when the portal sits behind Front Door. Empty: https://{vault_dns_suffix}, where the Function App serves it under /portal."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.portal_origin == "" || can(regex("^https://[^/?#]+$", var.portal_origin))
+    error_message = "portal_origin is an origin: https://host[:port], no path or trailing slash (or empty)."
+  }
+}
+
 variable "vault_dns_suffix" {
   description = "DNS suffix of the vaults (HsmVault__Vaults__DnsSuffix): vault hosts are {vault}.{suffix}, the bare suffix is the default vault."
   type        = string

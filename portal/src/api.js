@@ -60,6 +60,9 @@ export function client(session, onUnauthorized) {
     putVault: (name, body) => call(m(`/${enc(name)}`), { ...mg, method: "PUT", body }),
     patchVault: (name, body) => call(m(`/${enc(name)}`), { ...mg, method: "PATCH", body }),
     deleteVault: (name) => call(m(`/${enc(name)}`), { ...mg, method: "DELETE" }),
+    listDeletedVaults: () => all("/management/deletedVaults", mg),
+    recoverVault: (name) => call(`/management/deletedVaults/${enc(name)}/recover`, { ...mg, method: "POST" }),
+    purgeVault: (name) => call(`/management/deletedVaults/${enc(name)}/purge`, { ...mg, method: "POST" }),
     listPolicies: (vault) => all(m(`/${enc(vault)}/accessPolicies`), mg),
     putPolicy: (vault, objectId, key, body) =>
       call(m(`/${enc(vault)}/accessPolicies/${enc(objectId)}${key ? `?key=${enc(key)}` : ""}`), { ...mg, method: "PUT", body }),
@@ -85,6 +88,7 @@ export function vaultClient(api, baseUri) {
     listKeys: () => all("keys?maxresults=25"),
     keyVersions: (name) => all(`keys/${enc(name)}/versions?maxresults=25`),
     getKey: (name, version) => api.call(at(`keys/${enc(name)}${version ? `/${enc(version)}` : ""}`)),
+    importKey: (name, body) => api.call(at(`keys/${enc(name)}`), { method: "PUT", body }),
     createKey: (name, body) => api.call(at(`keys/${enc(name)}/create`), { method: "POST", body }),
     updateKey: (name, version, body) => api.call(at(`keys/${enc(name)}/${enc(version)}`), { method: "PATCH", body }),
     listSecrets: () => all("secrets?maxresults=25"),
@@ -92,6 +96,18 @@ export function vaultClient(api, baseUri) {
     getSecret: (name, version) => api.call(at(`secrets/${enc(name)}${version ? `/${enc(version)}` : ""}`)),
     setSecret: (name, body) => api.call(at(`secrets/${enc(name)}`), { method: "PUT", body }),
     updateSecret: (name, version, body) => api.call(at(`secrets/${enc(name)}/${enc(version)}`), { method: "PATCH", body }),
+    // Lifecycle: soft delete, recover, purge, backup/restore (keys and secrets alike), rotation (keys).
+    lifecycle: (kind) => ({
+      remove: (name) => api.call(at(`${kind}/${enc(name)}`), { method: "DELETE" }),
+      listDeleted: () => all(`deleted${kind}?maxresults=25`),
+      recover: (name) => api.call(at(`deleted${kind}/${enc(name)}/recover`), { method: "POST" }),
+      purge: (name) => api.call(at(`deleted${kind}/${enc(name)}`), { method: "DELETE" }),
+      backup: (name) => api.call(at(`${kind}/${enc(name)}/backup`), { method: "POST" }),
+      restore: (value) => api.call(at(`${kind}/restore`), { method: "POST", body: { value } }),
+    }),
+    rotateKey: (name) => api.call(at(`keys/${enc(name)}/rotate`), { method: "POST" }),
+    getRotationPolicy: (name) => api.call(at(`keys/${enc(name)}/rotationpolicy`)),
+    setRotationPolicy: (name, body) => api.call(at(`keys/${enc(name)}/rotationpolicy`), { method: "PUT", body }),
   };
 }
 

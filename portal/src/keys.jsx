@@ -1,7 +1,10 @@
-// Keys of a vault: list, create; one key: its versions, enable/disable, expiry, tags, public key as PEM, copyable key id.
+// Keys of a vault: list, create, import a .byok file (lifecycle.jsx adds restore and the deleted keys); one key: versions,
+// enable/disable, expiry, tags, rotate, rotation policy, public key as PEM, copyable key id, back up and delete.
 import { useState } from "preact/hooks";
-import { CopyButton, DataTable, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, nameFromId, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
+import { ConfirmButton, CopyButton, DataTable, Enabled, ErrorBanner, Loading, Status, Tags, dateInput, fromDateInput, href, lastSegment, newestFirst, tagsText, time, useAction, useLoad, withTags } from "./ui.jsx";
 import { download, publicKeyPem } from "./pem.js";
+import { LifecycleToolbar, ObjectsPage, nameOf } from "./lifecycle.jsx";
+import { ImportByok } from "./byok.jsx";
 
 const KEY_TYPES = {
   "RSA-2048": { kty: "RSA", key_size: 2048 },
@@ -11,36 +14,32 @@ const KEY_TYPES = {
   "EC-P-384": { kty: "EC", crv: "P-384" },
   "EC-P-521": { kty: "EC", crv: "P-521" },
   "oct-256": { kty: "oct", key_size: 256 },
+  "KEK (RSA-HSM 3072, import only)": { kty: "RSA-HSM", key_size: 3072, key_ops: ["import"] },
 };
 
 export function KeysPage({ data, vault }) {
-  const list = useLoad(() => data.listKeys(), [data]);
-  const [status, setStatus] = useState("");
   return (
-    <>
-      <CreateKey data={data} onCreated={(name) => { setStatus(`Key ${name} created.`); list.reload(); }} />
-      <h2>Keys</h2>
-      <Status message={status} />
-      <DataTable list={list} what="keys" empty="No keys in this vault yet." caption={`Keys of vault ${vault}`}
-        columns={["Name", "State", "Expires", "Tags?", "Updated?"]}
-        row={(k) => {
-          const name = nameFromId(k.kid, "keys");
-          return (
-            <tr key={k.kid}>
-              <td><a href={href("vaults", vault, "keys", name)}>{name}</a></td>
-              <td><Enabled attributes={k.attributes} /></td>
-              <td>{time(k.attributes?.exp)}</td>
-              <td class="opt"><Tags tags={k.tags} /></td>
-              <td class="opt">{time(k.attributes?.updated)}</td>
-            </tr>
-          );
-        }} />
-    </>
+    <ObjectsPage data={data} kind="keys" vault={vault} load={() => data.listKeys()}
+      forms={(done) => (
+        <>
+          <CreateKey data={data} onCreated={(name) => done(`Key ${name} created.`)} />
+          <ImportByok data={data} onImported={(name) => done(`Key ${name} imported from the .byok file.`)} />
+        </>
+      )}
+      columns={["Name", "State", "Expires", "Tags?", "Updated?"]}
+      row={(k) => {
+        const name = nameOf(k, "keys");
+        return (
+          <tr key={k.kid}>
+            <td><a href={href("vaults", vault, "keys", name)}>{name}</a></td>
+            <td><Enabled attributes={k.attributes} /></td>
+            <td>{time(k.attributes?.exp)}</td>
+            <td class="opt"><Tags tags={k.tags} /></td>
+            <td class="opt">{time(k.attributes?.updated)}</td>
+          </tr>
+        );
+      }} />
   );
-}
-
-export function Enabled({ attributes }) {
-  return attributes?.enabled === false ? <span class="badge off">disabled</span> : <span class="badge on">enabled</span>;
 }
 
 function CreateKey({ data, onCreated }) {
@@ -94,6 +93,7 @@ export function KeyPage({ data, vault, name }) {
 
   const update = (body, message) => action.run(async () => { await data.updateKey(name, version, body); setStatus(message); });
   const pem = () => action.run(async () => { download(`${name}-${version}.pem`, await publicKeyPem(current.key)); setStatus("Public key downloaded."); });
+  const rotate = () => action.run(async () => { const k = await data.rotateKey(name); setStatus(`Rotated: new version ${lastSegment(k.key.kid)}.`); });
 
   return (
     <>
@@ -114,12 +114,15 @@ export function KeyPage({ data, vault, name }) {
             <dt>Expires</dt><dd>{time(current.attributes?.exp)}</dd>
             <dt>Tags</dt><dd><Tags tags={current.tags} /></dd>
           </dl>
-          <div class="toolbar">
+          <LifecycleToolbar data={data} kind="keys" vault={vault} name={name} action={action} setStatus={setStatus}>
             {current.attributes?.enabled === false
               ? <button type="button" disabled={action.busy} onClick={() => update({ attributes: { enabled: true } }, "Key enabled.")}>Enable</button>
               : <button type="button" disabled={action.busy} onClick={() => update({ attributes: { enabled: false } }, "Key disabled.")}>Disable</button>}
             {current.key.kty?.startsWith("oct") ? null : <button type="button" disabled={action.busy} onClick={pem}>Download public key (PEM)</button>}
-          </div>
+            <ConfirmButton label="Rotate now" danger={false} disabled={action.busy} title={`Rotate key ${name}?`}
+              message="A new version is generated in the HSM and becomes current; older versions stay usable." onConfirm={rotate} />
+          </LifecycleToolbar>
+          <RotationPolicy data={data} name={name} onSaved={() => setStatus("Rotation policy saved.")} />
           <EditKey key={version} current={current} busy={action.busy} onSave={(body) => update(body, "Key updated.")} />
         </>
       ) : null}
@@ -135,6 +138,46 @@ export function KeyPage({ data, vault, name }) {
           </tr>
         )} />
     </>
+  );
+}
+
+/** The key's rotation policy (Key Vault's lifetimeActions): rotate after, notify before expiry, expiry of new versions. */
+function RotationPolicy({ data, name, onSaved }) {
+  const policy = useLoad(() => data.getRotationPolicy(name), [data, name]);
+  return (
+    <details class="panel">
+      <summary>Rotation policy</summary>
+      {policy.loading ? <Loading what="Loading the rotation policy" /> : null}
+      <ErrorBanner error={policy.error} />
+      {policy.data ? <RotationPolicyForm data={data} name={name} policy={policy.data} onSaved={() => { policy.reload(); onSaved(); }} /> : null}
+    </details>
+  );
+}
+
+function RotationPolicyForm({ data, name, policy, onSaved }) {
+  const trigger = (type, field) => policy.lifetimeActions?.find((a) => a.action?.type?.toLowerCase() === type)?.trigger?.[field] ?? "";
+  const [rotateAfter, setRotateAfter] = useState(trigger("rotate", "timeAfterCreate"));
+  const [notifyBefore, setNotifyBefore] = useState(trigger("notify", "timeBeforeExpiry"));
+  const [expiry, setExpiry] = useState(policy.attributes?.expiryTime ?? "");
+  const action = useAction(onSaved);
+  const submit = (e) => {
+    e.preventDefault();
+    const lifetimeActions = [];
+    if (rotateAfter) lifetimeActions.push({ trigger: { timeAfterCreate: rotateAfter }, action: { type: "Rotate" } });
+    if (notifyBefore) lifetimeActions.push({ trigger: { timeBeforeExpiry: notifyBefore }, action: { type: "Notify" } });
+    action.run(() => data.setRotationPolicy(name, { lifetimeActions, attributes: expiry ? { expiryTime: expiry } : {} }));
+  };
+  return (
+    <form class="grid" onSubmit={submit}>
+      <label for="rp-rotate">Rotate automatically after (ISO 8601, e.g. P90D; empty: never)</label>
+      <input id="rp-rotate" value={rotateAfter} onInput={(e) => setRotateAfter(e.currentTarget.value)} placeholder="P90D" />
+      <label for="rp-notify">Notify before expiry (e.g. P30D)</label>
+      <input id="rp-notify" value={notifyBefore} onInput={(e) => setNotifyBefore(e.currentTarget.value)} placeholder="P30D" />
+      <label for="rp-expiry">New versions expire after (e.g. P1Y)</label>
+      <input id="rp-expiry" value={expiry} onInput={(e) => setExpiry(e.currentTarget.value)} placeholder="P1Y" />
+      <div class="form-actions"><button type="submit" class="primary" disabled={action.busy}>Save policy</button></div>
+      <div class="form-actions"><ErrorBanner error={action.error} onDismiss={action.clear} /></div>
+    </form>
   );
 }
 

@@ -1,32 +1,26 @@
 // Secrets of a vault: list, set a new version; one secret: its versions, a value revealed only on an explicit click (a get,
 // audited like any other) and held only by that component, so it is gone when the page is left.
 import { useEffect, useState } from "preact/hooks";
-import { ConfirmButton, CopyButton, DataTable, Empty, ErrorBanner, Loading, Status, Tags, href, lastSegment, nameFromId, newestFirst, time, useAction, useLoad, withTags } from "./ui.jsx";
-import { Enabled } from "./keys.jsx";
+import { ConfirmButton, CopyButton, Empty, Enabled, ErrorBanner, Loading, Status, Tags, href, lastSegment, newestFirst, time, useAction, useLoad, withTags } from "./ui.jsx";
+import { LifecycleToolbar, ObjectsPage, nameOf } from "./lifecycle.jsx";
 
 export function SecretsPage({ data, vault }) {
-  const list = useLoad(() => data.listSecrets(), [data]);
-  const [status, setStatus] = useState("");
   return (
-    <>
-      <SetSecret data={data} onSet={(name) => { setStatus(`Secret ${name} saved.`); list.reload(); }} />
-      <h2>Secrets</h2>
-      <Status message={status} />
-      <DataTable list={list} what="secrets" empty="No secrets in this vault yet." caption={`Secrets of vault ${vault}`}
-        columns={["Name", "State", "Content type", "Tags?", "Updated?"]}
-        row={(s) => {
-          const name = nameFromId(s.id, "secrets");
-          return (
-            <tr key={s.id}>
-              <td><a href={href("vaults", vault, "secrets", name)}>{name}</a></td>
-              <td><Enabled attributes={s.attributes} /></td>
-              <td>{s.contentType ?? "–"}</td>
-              <td class="opt"><Tags tags={s.tags} /></td>
-              <td class="opt">{time(s.attributes?.updated)}</td>
-            </tr>
-          );
-        }} />
-    </>
+    <ObjectsPage data={data} kind="secrets" vault={vault} load={() => data.listSecrets()}
+      forms={(done) => <SetSecret data={data} onSet={(name) => done(`Secret ${name} saved.`)} />}
+      columns={["Name", "State", "Content type", "Tags?", "Updated?"]}
+      row={(s) => {
+        const name = nameOf(s, "secrets");
+        return (
+          <tr key={s.id}>
+            <td><a href={href("vaults", vault, "secrets", name)}>{name}</a></td>
+            <td><Enabled attributes={s.attributes} /></td>
+            <td>{s.contentType ?? "–"}</td>
+            <td class="opt"><Tags tags={s.tags} /></td>
+            <td class="opt">{time(s.attributes?.updated)}</td>
+          </tr>
+        );
+      }} />
   );
 }
 
@@ -85,6 +79,7 @@ export function SecretPage({ data, vault, name }) {
       <h2>Secret {name}</h2>
       <Status message={status} />
       <SetSecret data={data} fixedName={name} onSet={() => { setStatus("New version saved."); versions.reload(); }} />
+      <LifecycleToolbar data={data} kind="secrets" vault={vault} name={name} action={action} setStatus={setStatus} />
       <ErrorBanner error={action.error} onDismiss={action.clear} />
       <h3>Versions</h3>
       {versions.loading && !versions.data ? <Loading what="Loading versions" /> : null}

@@ -190,3 +190,20 @@ export function DataTable({ list, what, empty, caption, columns, row }) {
 
 /** Versions newest first (by created time). */
 export const newestFirst = (items) => (items ? [...items].sort((a, b) => (b.attributes?.created ?? 0) - (a.attributes?.created ?? 0)) : items);
+
+/** An object's enabled flag as a badge. */
+export function Enabled({ attributes }) {
+  return attributes?.enabled === false ? <span class="badge off">disabled</span> : <span class="badge on">enabled</span>;
+}
+
+/** A panel that opens by itself once it has something to show, then stays as the user leaves it (also when emptied). */
+export function AutoOpenPanel({ summary, hasItems, children }) {
+  const [open, setOpen] = useState(false);
+  useEffect(() => { if (hasItems) setOpen(true); }, [hasItems]);
+  return (
+    <details class="panel" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{summary}</summary>
+      {children}
+    </details>
+  );
+}

@@ -1,8 +1,8 @@
 // Vaults (operator role): list, create, enable/disable, delete; anyone can open a vault by name.
 import { useState } from "preact/hooks";
-import { ConfirmButton, DataTable, ErrorBanner, Status, Tags, href, time, useAction, useLoad, withTags } from "./ui.jsx";
+import { AutoOpenPanel, ConfirmButton, DataTable, ErrorBanner, Status, Tags, href, time, useAction, useLoad, withTags } from "./ui.jsx";
 
-// The management API gives Unix seconds (or an ISO string).
+// The management API gives Unix seconds or ISO 8601 times.
 const createdAt = (t) => (typeof t === "number" ? time(t) : t ? time(Date.parse(t) / 1000) : "–");
 
 export function VaultsPage({ api, config, session }) {
@@ -16,10 +16,12 @@ export function VaultsPage({ api, config, session }) {
       await api.patchVault(v.name, { properties: { enabled } });
       setStatus(`Vault ${v.name} ${enabled ? "enabled" : "disabled"}.`);
     });
+  const [generation, setGeneration] = useState(0);
   const remove = (v) =>
     action.run(async () => {
       await api.deleteVault(v.name);
       setStatus(`Vault ${v.name} deleted.`);
+      setGeneration((g) => g + 1);
     });
 
   return (
@@ -51,6 +53,7 @@ export function VaultsPage({ api, config, session }) {
                 </td>
               </tr>
             )} />
+          <DeletedVaults api={api} generation={generation} onRecovered={(name) => { setStatus(`Vault ${name} recovered.`); list.reload(); }} />
         </>
       ) : (
         <p class="muted">Listing and creating vaults needs the operator role ({config.operatorRole}). Open a vault you have access to by its name.</p>
@@ -106,5 +109,33 @@ function CreateVault({ api, config, onCreated }) {
       {problem ? <p class="error" role="alert">{problem}</p> : null}
       <ErrorBanner error={action.error} onDismiss={action.clear} />
     </details>
+  );
+}
+
+/** Soft-deleted vaults: recover, or purge (asks first: its keys and secrets are destroyed). */
+function DeletedVaults({ api, generation, onRecovered }) {
+  const list = useLoad(() => api.listDeletedVaults(), [api, generation]);
+  const [status, setStatus] = useState("");
+  const action = useAction(() => list.reload());
+  return (
+    <AutoOpenPanel summary={`Deleted vaults${list.data?.length ? ` (${list.data.length})` : ""}`} hasItems={list.data?.length > 0}>
+      <Status message={status} />
+      <ErrorBanner error={action.error} onDismiss={action.clear} />
+      <DataTable list={list} what="deleted vaults" empty="No deleted vaults." caption="Deleted vaults"
+        columns={["Name", "Deleted", "Purged on", "Actions"]}
+        row={(v) => (
+          <tr key={v.name}>
+            <td>{v.name}</td>
+            <td>{createdAt(v.properties?.deletionDate)}</td>
+            <td>{createdAt(v.properties?.scheduledPurgeDate)}</td>
+            <td class="actions">
+              <button type="button" disabled={action.busy} onClick={() => action.run(async () => { await api.recoverVault(v.name); onRecovered(v.name); })}>Recover</button>
+              <ConfirmButton label="Purge" disabled={action.busy || v.properties?.purgeProtectionEnabled} title={`Purge vault ${v.name}?`}
+                message="The vault, its keys and secrets are destroyed for good, in the HSM too. This cannot be undone."
+                onConfirm={() => action.run(async () => { await api.purgeVault(v.name); setStatus(`Vault ${v.name} purged.`); })} />
+            </td>
+          </tr>
+        )} />
+    </AutoOpenPanel>
   );
 }

@@ -102,8 +102,10 @@ log "raw PKCS#11 and adapter throughput (${raw_secs}s per point)"
 
 # ---- Azurite and the standalone host ------------------------------------------------------------------------
 azurite_port="$(bash "$infra/free-port.sh")"
+AZURITE_BLOB_PORT="$(bash "$infra/free-port.sh")"
+export AZURITE_BLOB_PORT
 bash "$infra/start-azurite.sh" "$work/azurite" "$azurite_port" --in-memory
-export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+export HSMVAULT_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;"
 bash "$infra/start-test-host.sh" "$work/host"
 # shellcheck disable=SC1091
 source "$work/host/host.env"
@@ -233,6 +235,28 @@ else
   log "secrets: PUT /secrets/... answered $probe: no secrets API in this build (n/a)"
 fi
 
+# ---- audit usage query, cold start ----------------------------------------------------------------------------
+# Every request above left an audit record: the auditor's usage query over the day is timed (median of 5) with the number
+# of records it counts.
+log "audit usage query over the day's records (median of 5)"
+auditor_token="$(curl -sf --cacert "$HSMVAULT_TEST_CA" "$url/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
+  -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_AUDITOR_ID" --data-urlencode client_secret="$HSMVAULT_TEST_AUDITOR_SECRET" \
+  -d scope=https://vault.azure.net/.default | field 'j.access_token')"
+usage_times=()
+for _ in 1 2 3 4 5; do
+  usage_times+=("$(curl -sS -o "$out/usage.json" -w '%{time_total}' --cacert "$HSMVAULT_TEST_CA" -H "Authorization: Bearer $auditor_token" \
+    "$url/management/audit/vaults/default/usage?api-version=2024-11-01&granularity=hour")")
+done
+node -e 'const [f,...t]=process.argv.slice(1); const u=JSON.parse(require("fs").readFileSync(f,"utf8"));
+  const records=[...u.keys,...u.secrets].flatMap(k=>k.usage).reduce((s,c)=>s+c.count,0);
+  const ms=t.map(Number).map(x=>x*1000).sort((a,b)=>a-b);
+  console.log(JSON.stringify({op:"audit-usage-query",records,median_ms:ms[Math.floor(ms.length/2)],all_ms:ms}))' \
+  "$out/usage.json" "${usage_times[@]}" > "$out/audit.json"
+log "audit usage query: $(cat "$out/audit.json")"
+log "cold start (median of 5 instances)"
+node "$here/cold-start.mjs" "$work/host" "$infra/free-port.sh" 5 > "$out/cold-start.json" || log "cold start measurement failed"
+log "cold start: $(cat "$out/cold-start.json" 2>/dev/null)"
+
 hwm_kb="$(awk '/^VmHWM/{print $2}' "/proc/$host_pid/status")"
 rss_kb="$(awk '/^VmRSS/{print $2}' "/proc/$host_pid/status")"
 load_after="$(cat /proc/loadavg)"
@@ -293,6 +317,6 @@ fi
 
 node "$here/report.mjs" --out "$repo/BENCHMARKS.md" --hsm "$out/hsm.jsonl" --service "$out/service.jsonl" --profiles "$out" \
   --quiet "$quiet" --load-before "$load_before" --load-after "$load_after" --hwm-kb "$hwm_kb" --rss-kb "$rss_kb" \
-  --secrets "$secrets" --secs "$secs" --raw-secs "$raw_secs" --create-secs "$create_secs" --conns "$conns" --quick "${quick:-0}" \
+  --secrets "$secrets" --audit "$out/audit.json" --cold "$out/cold-start.json" --secs "$secs" --raw-secs "$raw_secs" --create-secs "$create_secs" --conns "$conns" --quick "${quick:-0}" \
   --commit "$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- functions hsm-adapter || echo '+dirty')"
 cat "$repo/BENCHMARKS.md"

@@ -9,10 +9,13 @@
     FormatsToProcess     = @('HsmVault.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-HsmVault', 'Disconnect-HsmVault',
-        'Get-HsmVault', 'New-HsmVault', 'Update-HsmVault', 'Remove-HsmVault',
+        'Get-HsmVault', 'New-HsmVault', 'Update-HsmVault', 'Remove-HsmVault', 'Undo-HsmVaultRemoval',
         'Get-HsmVaultAccessPolicy', 'Set-HsmVaultAccessPolicy', 'Remove-HsmVaultAccessPolicy',
         'Add-HsmVaultKey', 'Get-HsmVaultKey', 'Update-HsmVaultKey',
-        'Set-HsmVaultSecret', 'Get-HsmVaultSecret', 'Update-HsmVaultSecret'
+        'Set-HsmVaultSecret', 'Get-HsmVaultSecret', 'Update-HsmVaultSecret',
+        'Remove-HsmVaultKey', 'Undo-HsmVaultKeyRemoval', 'Backup-HsmVaultKey', 'Restore-HsmVaultKey',
+        'Invoke-HsmVaultKeyRotation', 'Invoke-HsmVaultKeyOperation', 'Get-HsmVaultKeyRotationPolicy', 'Set-HsmVaultKeyRotationPolicy',
+        'Remove-HsmVaultSecret', 'Undo-HsmVaultSecretRemoval', 'Backup-HsmVaultSecret', 'Restore-HsmVaultSecret'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

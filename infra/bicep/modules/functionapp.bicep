@@ -32,6 +32,9 @@ param storageAccountName string
 @description('Table endpoint of the storage account.')
 param tableEndpoint string
 
+@description('Blob endpoint of the storage account (audit log).')
+param blobEndpoint string
+
 @description('Application Insights connection string.')
 param insightsConnectionString string
 
@@ -68,6 +71,7 @@ var baseSettings = [
   { name: 'HsmVault__Hsm__UserPin', value: '@Microsoft.KeyVault(SecretUri=${hsmPinSecretUri})' }
   { name: 'HsmVault__Hsm__MaxIdleSessions', value: string(hsm.maxIdleSessions) }
   { name: 'HsmVault__Storage__TableEndpoint', value: tableEndpoint }
+  { name: 'HsmVault__Storage__BlobEndpoint', value: blobEndpoint }
   { name: 'HsmVault__Storage__ManagedIdentityClientId', value: identityClientId }
   { name: 'HsmVault__Storage__TablePrefix', value: hsm.tablePrefix }
   { name: 'HsmVault__Vaults__DnsSuffix', value: hsm.vaultDnsSuffix }
@@ -84,6 +88,7 @@ var baseSettings = [
 var optionalSettings = [
   { name: 'HsmVault__Hsm__TokenLabel', value: hsm.tokenLabel }
   { name: 'HsmVault__Hsm__TokenSerial', value: hsm.tokenSerial }
+  { name: 'HsmVault__Portal__Origin', value: hsm.portalOrigin }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId', value: hsm.initialAdminObjectId }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys', value: empty(hsm.initialAdminObjectId) ? '' : 'all' }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets', value: empty(hsm.initialAdminObjectId) ? '' : 'all' }

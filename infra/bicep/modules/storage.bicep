@@ -1,4 +1,5 @@
-// The storage account for HsmVault's tables and the Functions runtime (host keys, leases, timers).
+// The storage account for HsmVault's tables, its audit log (append blobs in the container below) and the Functions
+// runtime (host keys, leases, timers).
 // Reached only with Entra ID (the managed identity): shared-key access is off, so no connection string
 // with an account key exists anywhere. With a private-endpoint subnet, public network access is off and
 // table, blob and queue are reached through private endpoints.
@@ -26,7 +27,7 @@ param workspaceId string
 
 var usePrivateEndpoints = !empty(privateEndpointSubnetId)
 
-// Built-in roles: exactly what the app (tables) and the Functions runtime (blobs, queues) need.
+// Built-in roles: exactly what the app (tables, audit blobs) and the Functions runtime (blobs, queues) need.
 var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -56,6 +57,19 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: account
   name: 'default'
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+// The audit log: append blobs laid out as Key Vault's diagnostic logs. Operators can add a time-based immutability
+// policy or a legal hold to this container (the app only creates and appends).
+resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'insights-logs-auditevent'
+  properties: { publicAccess: 'None' }
 }
 
 resource roleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in items(roles): {
@@ -124,3 +138,4 @@ resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
 
 output name string = account.name
 output tableEndpoint string = account.properties.primaryEndpoints.table
+output blobEndpoint string = account.properties.primaryEndpoints.blob

@@ -12,11 +12,11 @@ public sealed class RecentRowsTests(StorageFixture storage) : IClassFixture<Stor
     private readonly string _vault = "r" + Guid.NewGuid().ToString("N")[..12];
     private static CancellationToken Ct => CancellationToken.None;
 
-    private async Task<KeyEntity> AddAsync(string name)
+    private async Task<KeyEntity> AddAsync(string name, string? vault = null)
     {
         var v = new KeyEntity
         {
-            PartitionKey = _vault, Name = name, Version = ObjectNames.NewVersion(), Kty = "EC-HSM", KeySize = 256, Curve = "P-256",
+            PartitionKey = vault ?? _vault, Name = name, Version = ObjectNames.NewVersion(), Kty = "EC-HSM", KeySize = 256, Curve = "P-256",
             HsmKeyId = Guid.NewGuid().ToString("N"), KeyOps = "sign", HsmKeyOps = "sign", Created = DateTimeOffset.UtcNow, Updated = DateTimeOffset.UtcNow,
         };
         await _store.AddVersionAsync(v, Ct);
@@ -56,5 +56,26 @@ public sealed class RecentRowsTests(StorageFixture storage) : IClassFixture<Stor
         Assert.True((await _store.FindRecentAsync(_vault, v.Name, v.Version, Ct))!.Enabled); // still the recent read
         await Task.Delay(VersionedStore<KeyEntity>.RecentLifetime + TimeSpan.FromMilliseconds(100));
         Assert.False((await _store.FindRecentAsync(_vault, v.Name, v.Version, Ct))!.Enabled);
+    }
+
+    [Fact]
+    public async Task A_purged_vaults_rows_are_forgotten_at_once_and_no_other_vaults()
+    {
+        var purged = await AddAsync("purged-here");
+        Assert.NotNull(await _store.FindRecentAsync(_vault, purged.Name, null, Ct));
+        var otherVault = _vault + "x";
+        var kept = await AddAsync("kept", otherVault);
+        Assert.True((await _store.FindRecentAsync(otherVault, kept.Name, null, Ct))!.Enabled);
+        // The vault purge deletes the rows in the table directly, then tells the store to forget the vault.
+        await storage.Tables.Keys.DeleteEntityAsync(_vault, VersionedEntity.CurrentRowKey(purged.Name), Azure.ETag.All, Ct);
+        await storage.Tables.Keys.DeleteEntityAsync(_vault, VersionedEntity.VersionRowKey(purged.Name, purged.Version), Azure.ETag.All, Ct);
+        var changed = new TableEntity(otherVault, VersionedEntity.CurrentRowKey(kept.Name)) { ["Enabled"] = false };
+        await storage.Tables.Keys.UpdateEntityAsync(changed, Azure.ETag.All, TableUpdateMode.Merge, Ct);
+
+        ((IRecentRows)_store).ForgetVault(_vault);
+
+        Assert.Null(await _store.FindRecentAsync(_vault, purged.Name, null, Ct));
+        Assert.Null(await _store.FindRecentAsync(_vault, purged.Name, purged.Version, Ct));
+        Assert.True((await _store.FindRecentAsync(otherVault, kept.Name, null, Ct))!.Enabled); // another vault's recent read stays
     }
 }

@@ -20,7 +20,7 @@ public sealed class StorageFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (Tables is null) return;
-        foreach (var table in new[] { Tables.Vaults, Tables.Keys, Tables.Audit, Tables.Secrets, Tables.VaultKeys, Tables.Sweeps })
+        foreach (var table in Tables.All)
             await table.DeleteAsync();
     }
 }

@@ -17,6 +17,8 @@ const RESOURCE_KINDS = {
   "Microsoft.Insights/components": ["azurerm_application_insights"],
   "Microsoft.Storage/storageAccounts": ["azurerm_storage_account"],
   "Microsoft.Storage/storageAccounts/tableServices": null, // the default table service; azurerm addresses it as <account id>/tableServices/default
+  "Microsoft.Storage/storageAccounts/blobServices": null, // the default blob service, implicit in azurerm
+  "Microsoft.Storage/storageAccounts/blobServices/containers": ["azurerm_storage_container"],
   "Microsoft.Authorization/roleAssignments": ["azurerm_role_assignment"],
   "Microsoft.Network/privateEndpoints": ["azurerm_private_endpoint"],
   "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ["azurerm_private_endpoint"], // its private_dns_zone_group block
@@ -139,4 +141,28 @@ test("infra: no storage account key or key-based connection string anywhere in t
     }
   }
   assert.deepEqual(offenders, []);
+});
+
+test("infra parity: the portal's origin is an optional input passed to HsmVault__Portal__Origin, left out when empty, in both", async () => {
+  const param = main().parameters.portalOrigin;
+  assert.equal(param?.type, "string");
+  assert.equal(param.defaultValue, "", "empty: the app's default (the bare DNS suffix, where it serves the portal)");
+  const { template } = findArmResource(main(), "Microsoft.Web/sites");
+  const setting = template.variables.optionalSettings.find((s) => s.name === "HsmVault__Portal__Origin");
+  assert.equal(setting?.value, "[parameters('hsm').portalOrigin]");
+  const passed = [];
+  walkArm(main(), (r) => { if (r.type === "Microsoft.Resources/deployments" && r.properties?.parameters?.hsm) passed.push(r.properties.parameters.hsm.value.portalOrigin); });
+  assert.deepEqual(passed, ["[parameters('portalOrigin')]"], "main.bicep hands the parameter to the Function App module");
+
+  const [variable] = (await terraformModule()).variable.portal_origin;
+  assert.equal(variable.default, "");
+  const [app] = (await terraformModule()).module.function_app;
+  assert.equal(app.hsm.portal_origin, "${var.portal_origin}");
+  const locals = (await terraformModule("modules/function_app")).locals;
+  assert.equal(locals.optional_settings.HsmVault__Portal__Origin, "${var.hsm.portal_origin}");
+  // Terraform checks the value is an origin; the same pattern, run here, accepts origins and nothing else.
+  const [validation] = variable.validation;
+  const pattern = new RegExp(JSON.parse(`"${/regex\("((?:[^"\\]|\\.)*)"/.exec(validation.condition)[1]}"`));
+  for (const ok of ["https://vaults.contoso.com", "https://portal.example:8443"]) assert.match(ok, pattern);
+  for (const bad of ["http://vaults.contoso.com", "https://vaults.contoso.com/", "https://vaults.contoso.com/portal", "vaults.contoso.com"]) assert.doesNotMatch(bad, pattern);
 });

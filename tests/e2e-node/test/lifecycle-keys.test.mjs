@@ -7,6 +7,7 @@ import { keyClient, cryptoClient, uniqueName, hostIsUp, adminRequest } from '../
 import { API_VERSION } from '../lib/env.mjs';
 import { show } from '../lib/http.mjs';
 import { publicKeyFromSdkJwk, verifyOutside } from '../lib/crypto-outside.mjs';
+import { tokenObjectCount } from '../lib/token-objects.mjs';
 
 const data = Buffer.from('lifecycle');
 const sha256 = createHash('sha256').update(data).digest();
@@ -77,10 +78,14 @@ describe('key lifecycle (official SDK)', () => {
 
   it('purgeDeletedKey removes it for good and frees the name; purging a live key is 404', async () => {
     const name = uniqueName('purge');
+    const before = tokenObjectCount();
     await client.createEcKey(name, { curve: 'P-256' });
+    await client.rotateKey(name);
+    assert.ok(tokenObjectCount() >= before + 2, 'two versions in the HSM');
     assert.equal(await statusOf(client.purgeDeletedKey(name)), 404);
     await (await client.beginDeleteKey(name, fast)).pollUntilDone();
     await client.purgeDeletedKey(name);
+    assert.equal(tokenObjectCount(), before, 'purge destroys every version in the HSM');
     assert.equal(await statusOf(client.getDeletedKey(name)), 404);
     assert.equal(await statusOf(client.beginRecoverDeletedKey(name, fast).then((p) => p.pollUntilDone())), 404);
     const again = await client.createEcKey(name, { curve: 'P-256' });

@@ -143,7 +143,7 @@ describe('portal', { timeout: 240_000 }, () => {
     await page.getByText('No keys in this vault yet.').waitFor();
     await page.getByText('Create a key').click();
     await page.getByLabel('Name', { exact: true }).fill('signing-key');
-    await page.getByLabel('Type').selectOption('EC-P-256');
+    await page.getByLabel('Type', { exact: true }).selectOption('EC-P-256');
     await page.getByLabel('Tags (one name=value a line)').fill(`owner=${XSS}`);
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByRole('link', { name: 'signing-key' }).click();

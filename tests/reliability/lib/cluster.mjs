@@ -49,9 +49,11 @@ export class Cluster {
     this.extraEnv = extraEnv;
     this.softhsmConf = sh('init-token.sh', [join(this.dir, 'softhsm'), this.tokenLabel, this.pin], process.env);
     this.azuritePort = Number(sh('free-port.sh', [], process.env));
+    this.azuriteBlobPort = Number(sh('free-port.sh', [], process.env));
     this.azuriteDir = join(this.dir, 'azurite');
-    sh('start-azurite.sh', [this.azuriteDir, String(this.azuritePort)], process.env);
-    this.tables = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};TableEndpoint=http://127.0.0.1:${this.azuritePort}/devstoreaccount1;`;
+    this.startAzurite();
+    this.tables = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${AZURITE_KEY};` +
+      `TableEndpoint=http://127.0.0.1:${this.azuritePort}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:${this.azuriteBlobPort}/devstoreaccount1;`;
     return this;
   }
 
@@ -74,7 +76,8 @@ export class Cluster {
   get tenant() { return this.primaryEnv.HSMVAULT_TEST_TENANT; }
 
   hostPid(i) { return Number(readFileSync(this.hosts[i].pidFile, 'utf8')); }
-  azuritePid() { return Number(readFileSync(join(this.azuriteDir, 'azurite.pid'), 'utf8')); }
+  /** The Table and Blob services' processes (audit segments live in blobs). */
+  azuritePids() { return ['azurite.pid', 'azurite-blob.pid'].map((f) => Number(readFileSync(join(this.azuriteDir, f), 'utf8'))); }
 
   /** SIGKILL of a host: the crash the process-crash test injects. */
   killHost(i) {
@@ -90,8 +93,8 @@ export class Cluster {
     throw new Error(`process ${pid} did not exit within ${ms} ms`);
   }
 
-  freezeAzurite() { process.kill(this.azuritePid(), 'SIGSTOP'); }
-  thawAzurite() { process.kill(this.azuritePid(), 'SIGCONT'); }
+  freezeAzurite() { for (const pid of this.azuritePids()) process.kill(pid, 'SIGSTOP'); }
+  thawAzurite() { for (const pid of this.azuritePids()) process.kill(pid, 'SIGCONT'); }
 
   /**
    * Stop Azurite cleanly, and start it again on the same folder and port. Azurite 3.37 keeps its last ~5 s of writes in
@@ -99,7 +102,9 @@ export class Cluster {
    * is not the vault's loss.
    */
   stopAzurite() { sh('stop-azurite.sh', [this.azuriteDir], process.env); }
-  startAzurite() { sh('start-azurite.sh', [this.azuriteDir, String(this.azuritePort)], process.env); }
+  startAzurite() {
+    sh('start-azurite.sh', [this.azuriteDir, String(this.azuritePort)], { ...process.env, AZURITE_BLOB_PORT: String(this.azuriteBlobPort) });
+  }
 
   stopHost(i) { sh('stop-pid.sh', [this.hosts[i].pidFile], process.env, { allowFail: true }); }
 

@@ -13,6 +13,8 @@ public sealed class PSHsmVault
     public bool Enabled { get; init; }
     public int SoftDeleteRetentionInDays { get; init; }
     public string HsmTokenLabel { get; init; } = "";
+    public bool EnableSoftDelete { get; init; }
+    public bool EnablePurgeProtection { get; init; }
     public DateTime? CreatedAt { get; init; }
     public DateTime? UpdatedAt { get; init; }
     public PSHsmVaultAccessPolicy[] AccessPolicies { get; init; } = [];
@@ -31,6 +33,8 @@ public sealed class PSHsmVault
             Enabled = Wire.Bool(p["enabled"]) ?? true,
             SoftDeleteRetentionInDays = p["softDeleteRetentionInDays"]?.GetValue<int>() ?? 0,
             HsmTokenLabel = Wire.Text(p["hsmTokenLabel"]) ?? "",
+            EnableSoftDelete = Wire.Bool(p["enableSoftDelete"]) ?? true,
+            EnablePurgeProtection = Wire.Bool(p["enablePurgeProtection"]) ?? false,
             CreatedAt = Wire.Time(p["createdAt"]),
             UpdatedAt = Wire.Time(p["updatedAt"]),
             AccessPolicies = p["accessPolicies"]?.AsArray().Select(e => PSHsmVaultAccessPolicy.From(name, e!)).ToArray() ?? [],

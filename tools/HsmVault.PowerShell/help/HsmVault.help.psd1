@@ -15,6 +15,7 @@
         ContentType       = 'A hint of what the value is, e.g. text/plain or application/x-pkcs12 (255 characters at most).'
         Disable           = 'Creates it disabled.'
         IncludeVersions   = 'Lists every version of the named object (never values).'
+        InRemovedState    = 'Deleted objects instead: the list (or those matching -Name), or one deleted object.'
         WhatIf            = 'Shows what would happen; changes nothing.'
         Confirm           = 'Asks before changing anything.'
     }
@@ -55,11 +56,12 @@ Connect-HsmVault -ServiceUri https://localhost:8443 -ServicePrincipal -Credentia
             Examples    = @( @{ Code = 'Disconnect-HsmVault'; Remarks = 'Signs out.' } )
         }
         'Get-HsmVault' = @{
-            Synopsis    = 'Gets one vault, or every vault of the service (operators only).'
-            Description = 'Without -VaultName, lists every vault (optionally only those carrying all the tags of -Tag). With -VaultName, gets that vault with its access policies. Needs the operator role.'
-            Parameters  = @{ Tag = 'Only vaults that carry all these tags.' }
+            Synopsis    = 'Gets one vault, or every vault of the service, or the deleted vaults (operators only).'
+            Description = 'Without -VaultName, lists every vault (optionally only those carrying all the tags of -Tag). With -VaultName, gets that vault with its access policies. With -InRemovedState, as Get-AzKeyVault -InRemovedState, the deleted vaults (or those matching -VaultName) with their deletion and scheduled purge dates; a name that is not deleted outputs nothing. Needs the operator role.'
+            Parameters  = @{ Tag = 'Only vaults that carry all these tags.'; InRemovedState = 'Deleted vaults instead: every one, those matching -VaultName (wildcards), or one.'; VaultName = 'The vault''s name; with -InRemovedState, wildcards filter the deleted vaults.' }
             Examples    = @(
                 @{ Code = 'Get-HsmVault'; Remarks = 'Lists the vaults.' }
+                @{ Code = 'Get-HsmVault -InRemovedState'; Remarks = 'Lists the deleted vaults and when each will be purged.' }
                 @{ Code = 'Get-HsmVault -VaultName payments | Select-Object -ExpandProperty AccessPolicies'; Remarks = 'Shows who may do what in the payments vault.' }
             )
         }
@@ -71,19 +73,30 @@ Connect-HsmVault -ServiceUri https://localhost:8443 -ServicePrincipal -Credentia
                 TenantId                  = 'The tenant that owns the vault; by default the tenant of the connection.'
                 SoftDeleteRetentionInDays = 'How many days a deleted object is kept (7-90; default 90).'
                 HsmTokenLabel             = 'The HSM token the vault''s keys live on (must be the configured token''s label).'
+                EnablePurgeProtection     = 'Nothing deleted in the vault (nor the vault itself) can be purged before its retention ends. It cannot be turned off.'
             }
             Examples    = @( @{ Code = 'New-HsmVault -Name payments -Tag @{ team = ''pay'' } -SoftDeleteRetentionInDays 30'; Remarks = 'Creates the payments vault in the connection''s tenant.' } )
         }
         'Update-HsmVault' = @{
-            Synopsis    = 'Enables or disables a vault, changes its retention or replaces its tags.'
-            Description = 'A disabled vault refuses every data-plane request until it is enabled again.'
-            Parameters  = @{ SoftDeleteRetentionInDays = 'How many days a deleted object is kept (7-90).' }
+            Synopsis    = 'Enables or disables a vault, turns purge protection on or replaces its tags.'
+            Description = 'A disabled vault refuses every data-plane request until it is enabled again. Purge protection, once on, stays on. The retention is fixed when the vault is created: giving another -SoftDeleteRetentionInDays is an InvalidArgument error.'
+            Parameters  = @{ SoftDeleteRetentionInDays = 'Only the vault''s current retention is accepted (it cannot change after creation).'; EnablePurgeProtection = 'Turns purge protection on (it cannot be turned off).' }
             Examples    = @( @{ Code = 'Get-HsmVault -VaultName payments | Update-HsmVault -Enable $false'; Remarks = 'Disables the payments vault.' } )
         }
         'Remove-HsmVault' = @{
-            Synopsis    = 'Deletes a vault: it stops serving at once and its name stays reserved.'
-            Description = 'Asks for confirmation (ConfirmImpact High) unless -Force is given.'
-            Examples    = @( @{ Code = 'Remove-HsmVault -VaultName payments -WhatIf'; Remarks = 'Shows what would be removed, removes nothing.' } )
+            Synopsis    = 'Deletes a vault (recoverable until its scheduled purge), or with -InRemovedState purges a deleted vault for good.'
+            Description = 'As Remove-AzKeyVault. A deleted vault stops serving at once; its name, keys, secrets and access policies stay until Undo-HsmVaultRemoval recovers it or the retention ends. -InRemovedState purges it now: every key''s HSM objects are destroyed and a new vault of that name starts empty (refused under purge protection). Asks for confirmation (ConfirmImpact High) unless -Force is given.'
+            Parameters  = @{ InRemovedState = 'Purges the deleted vault instead (permanently).'; PassThru = 'Outputs $true when done.' }
+            Examples    = @(
+                @{ Code = 'Remove-HsmVault -VaultName payments -WhatIf'; Remarks = 'Shows what would be removed, removes nothing.' }
+                @{ Code = 'Get-HsmVault -InRemovedState -VaultName test-* | Remove-HsmVault -InRemovedState -Force'; Remarks = 'Purges every deleted vault whose name starts with test-.' }
+            )
+        }
+        'Undo-HsmVaultRemoval' = @{
+            Synopsis    = 'Recovers a deleted vault with its keys, secrets and access policies.'
+            Description = 'As Undo-AzKeyVaultRemoval (without ARM''s resource group and location). The vault serves again as it was before it was deleted.'
+            Parameters  = @{ VaultName = 'The deleted vault''s name (Get-HsmVault -InRemovedState lists them).'; Tag = 'Replaces the recovered vault''s tags.' }
+            Examples    = @( @{ Code = 'Undo-HsmVaultRemoval -VaultName payments'; Remarks = 'Brings the payments vault back.' } )
         }
         'Get-HsmVaultAccessPolicy' = @{
             Synopsis    = 'Gets the access policy entries of a vault.'
@@ -141,6 +154,7 @@ Connect-HsmVault -ServiceUri https://localhost:8443 -ServicePrincipal -Credentia
                 @{ Code = 'Get-HsmVaultKey -VaultName payments'; Remarks = 'Lists the keys.' }
                 @{ Code = 'Get-HsmVaultKey -VaultName payments -Name payments-signing -OutFile ./signing.pub.pem'; Remarks = 'Writes the public key for a partner who verifies signatures.' }
                 @{ Code = 'Get-HsmVaultKey -VaultName payments -Name payments-signing -IncludeVersions'; Remarks = 'Lists every version of the key.' }
+                @{ Code = 'Get-HsmVaultKey -VaultName payments -InRemovedState | Undo-HsmVaultKeyRemoval'; Remarks = 'Recovers every deleted key of the vault.' }
             )
         }
         'Update-HsmVaultKey' = @{
@@ -167,6 +181,87 @@ Connect-HsmVault -ServiceUri https://localhost:8443 -ServicePrincipal -Credentia
             Synopsis    = 'Changes a secret version''s attributes, content type or tags, never its value.'
             Description = 'As Update-AzKeyVaultSecret. To change the value, Set-HsmVaultSecret makes a new version.'
             Examples    = @( @{ Code = 'Get-HsmVaultSecret -VaultName payments -Name db-password -IncludeVersions | Update-HsmVaultSecret -Enable $false'; Remarks = 'Disables every version of the secret.' } )
+        }
+        'Remove-HsmVaultKey' = @{
+            Synopsis    = 'Deletes a key (recoverable until its scheduled purge), or with -InRemovedState purges a deleted key for good.'
+            Description = 'As Remove-AzKeyVaultKey. A deleted key keeps its name reserved and can be recovered with Undo-HsmVaultKeyRemoval until the vault''s retention ends. -InRemovedState destroys the deleted key''s HSM objects: it cannot be undone. ConfirmImpact High: asks unless -Force.'
+            Parameters  = @{ InRemovedState = 'Purges the deleted key instead (permanently; needs the purge permission).'; PassThru = 'Outputs the deleted key (or $true after a purge).' }
+            Examples    = @(
+                @{ Code = 'Remove-HsmVaultKey -VaultName payments -Name old-signing -Force'; Remarks = 'Deletes the key; Get-HsmVaultKey -InRemovedState lists it.' }
+                @{ Code = 'Remove-HsmVaultKey -VaultName payments -Name old-signing -InRemovedState'; Remarks = 'Purges the deleted key after a confirmation prompt.' }
+            )
+        }
+        'Undo-HsmVaultKeyRemoval' = @{
+            Synopsis    = 'Recovers a deleted key with all its versions.'
+            Description = 'As Undo-AzKeyVaultKeyRemoval.'
+            Examples    = @( @{ Code = 'Undo-HsmVaultKeyRemoval -VaultName payments -Name old-signing'; Remarks = 'Brings the key back.' } )
+        }
+        'Backup-HsmVaultKey' = @{
+            Synopsis    = 'Writes a key''s protected backup (every version) to a file.'
+            Description = 'As Backup-AzKeyVaultKey. The key material in the blob is wrapped inside the HSM by the deployment''s backup key; only a vault of the same deployment can restore it. Outputs the file''s path.'
+            Parameters  = @{ OutputFile = 'The file to write; by default {vault}-{name}-{UTC time}.keybackup in the current folder.'; Force = 'Overwrites -OutputFile if it exists.' }
+            Examples    = @( @{ Code = 'Backup-HsmVaultKey -VaultName payments -Name payments-signing -OutputFile ./payments-signing.keybackup'; Remarks = 'Backs the key up.' } )
+        }
+        'Restore-HsmVaultKey' = @{
+            Synopsis    = 'Restores a key from a backup file.'
+            Description = 'As Restore-AzKeyVaultKey: the name must not exist in the vault (purge a deleted one first).'
+            Parameters  = @{ InputFile = 'A file written by Backup-HsmVaultKey.' }
+            Examples    = @( @{ Code = 'Restore-HsmVaultKey -VaultName payments -InputFile ./payments-signing.keybackup'; Remarks = 'Restores the key with all its versions.' } )
+        }
+        'Invoke-HsmVaultKeyRotation' = @{
+            Synopsis    = 'Rotates a key now: a new version with the same type and operations.'
+            Description = 'As Invoke-AzKeyVaultKeyRotation. Needs the rotate permission. The new version''s expiry follows the key''s rotation policy (ExpiresIn).'
+            Examples    = @( @{ Code = 'Get-HsmVaultKey -VaultName payments -Name payments-signing | Invoke-HsmVaultKeyRotation'; Remarks = 'Rotates the key.' } )
+        }
+        'Invoke-HsmVaultKeyOperation' = @{
+            Synopsis    = 'Encrypts, decrypts, wraps or unwraps bytes with a key; the private or secret part stays in the HSM.'
+            Description = 'As Invoke-AzKeyVaultKeyOperation. Without -Version the key''s current version is used; the result''s KeyId names the version, RawResult holds the bytes. Needs the encrypt, decrypt, wrapKey or unwrapKey permission (and get without -Version).'
+            Parameters  = @{
+                Operation      = 'Encrypt, Decrypt, Wrap or Unwrap.'
+                Algorithm      = 'RSA-OAEP, RSA-OAEP-256 or RSA1_5 for RSA keys; A128KW, A192KW, A256KW (wrap) or A128GCM, A256GCM… for oct keys.'
+                ByteArrayValue = 'The bytes to encrypt, decrypt, wrap or unwrap.'
+            }
+            Examples    = @(
+                @{ Code = '$r = Invoke-HsmVaultKeyOperation -VaultName payments -Name wrap -Operation Encrypt -Algorithm RSA-OAEP -ByteArrayValue ([Text.Encoding]::UTF8.GetBytes(''hello''))'; Remarks = 'Encrypts five bytes with the current version of the wrap key.' }
+                @{ Code = 'Invoke-HsmVaultKeyOperation -VaultName payments -Name wrap -Version $r.KeyId.Split(''/'')[-1] -Operation Decrypt -Algorithm RSA-OAEP -ByteArrayValue $r.RawResult'; Remarks = 'Decrypts them again with the same version.' }
+            )
+        }
+        'Get-HsmVaultKeyRotationPolicy' = @{
+            Synopsis    = 'Gets a key''s rotation policy.'
+            Description = 'As Get-AzKeyVaultKeyRotationPolicy.'
+            Examples    = @( @{ Code = 'Get-HsmVaultKeyRotationPolicy -VaultName payments -Name payments-signing'; Remarks = 'Shows when the key rotates.' } )
+        }
+        'Set-HsmVaultKeyRotationPolicy' = @{
+            Synopsis    = 'Sets when a key rotates (or notifies) and how long new versions are valid.'
+            Description = 'As Set-AzKeyVaultKeyRotationPolicy. The vault''s timer rotates keys whose rule is due.'
+            Parameters  = @{
+                KeyRotationLifetimeAction = 'Rules: @{ Action = ''Rotate''; TimeAfterCreate = ''P90D'' } or @{ Action = ''Notify''; TimeBeforeExpiry = ''P30D'' } (ISO 8601 durations).'
+                ExpiresIn                 = 'How long a new version is valid, an ISO 8601 duration (P1Y).'
+            }
+            Examples    = @( @{ Code = 'Set-HsmVaultKeyRotationPolicy -VaultName payments -Name payments-signing -ExpiresIn P1Y -KeyRotationLifetimeAction @{ Action = ''Rotate''; TimeAfterCreate = ''P90D'' }'; Remarks = 'Rotates the key every 90 days; each version lives a year.' } )
+        }
+        'Remove-HsmVaultSecret' = @{
+            Synopsis    = 'Deletes a secret (recoverable until its scheduled purge), or with -InRemovedState purges a deleted secret for good.'
+            Description = 'As Remove-AzKeyVaultSecret. ConfirmImpact High: asks unless -Force.'
+            Parameters  = @{ InRemovedState = 'Purges the deleted secret instead (permanently; needs the purge permission).'; PassThru = 'Outputs the deleted secret (never its value), or $true after a purge.' }
+            Examples    = @( @{ Code = 'Remove-HsmVaultSecret -VaultName payments -Name db-password -Force'; Remarks = 'Deletes the secret.' } )
+        }
+        'Undo-HsmVaultSecretRemoval' = @{
+            Synopsis    = 'Recovers a deleted secret with all its versions.'
+            Description = 'As Undo-AzKeyVaultSecretRemoval.'
+            Examples    = @( @{ Code = 'Undo-HsmVaultSecretRemoval -VaultName payments -Name db-password'; Remarks = 'Brings the secret back.' } )
+        }
+        'Backup-HsmVaultSecret' = @{
+            Synopsis    = 'Writes a secret''s protected backup (every version) to a file.'
+            Description = 'As Backup-AzKeyVaultSecret. Outputs the file''s path.'
+            Parameters  = @{ OutputFile = 'The file to write; by default {vault}-{name}-{UTC time}.secretbackup in the current folder.'; Force = 'Overwrites -OutputFile if it exists.' }
+            Examples    = @( @{ Code = 'Backup-HsmVaultSecret -VaultName payments -Name db-password -OutputFile ./db-password.secretbackup'; Remarks = 'Backs the secret up.' } )
+        }
+        'Restore-HsmVaultSecret' = @{
+            Synopsis    = 'Restores a secret from a backup file.'
+            Description = 'As Restore-AzKeyVaultSecret.'
+            Parameters  = @{ InputFile = 'A file written by Backup-HsmVaultSecret.' }
+            Examples    = @( @{ Code = 'Restore-HsmVaultSecret -VaultName payments -InputFile ./db-password.secretbackup'; Remarks = 'Restores the secret.' } )
         }
     }
 }

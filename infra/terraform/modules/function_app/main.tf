@@ -57,6 +57,11 @@ variable "table_endpoint" {
   type        = string
 }
 
+variable "blob_endpoint" {
+  description = "Blob endpoint of the storage account (audit log)."
+  type        = string
+}
+
 variable "insights_connection_string" {
   description = "Application Insights connection string."
   type        = string
@@ -87,6 +92,7 @@ variable "hsm" {
     tenant_id               = string
     auth_audience           = string
     operator_role           = string
+    portal_origin           = string
     initial_admin_object_id = string
   })
 }
@@ -123,6 +129,7 @@ locals {
     "HsmVault__Hsm__UserPin"                     = "@Microsoft.KeyVault(SecretUri=${var.hsm_pin_secret_uri})"
     "HsmVault__Hsm__MaxIdleSessions"             = tostring(var.hsm.max_idle_sessions)
     "HsmVault__Storage__TableEndpoint"           = var.table_endpoint
+    "HsmVault__Storage__BlobEndpoint"            = var.blob_endpoint
     "HsmVault__Storage__ManagedIdentityClientId" = var.identity_client_id
     "HsmVault__Storage__TablePrefix"             = var.hsm.table_prefix
     "HsmVault__Vaults__DnsSuffix"                = var.hsm.vault_dns_suffix
@@ -139,6 +146,7 @@ locals {
   optional_settings = {
     "HsmVault__Hsm__TokenLabel"                               = var.hsm.token_label
     "HsmVault__Hsm__TokenSerial"                              = var.hsm.token_serial
+    "HsmVault__Portal__Origin"                                = var.hsm.portal_origin
     "HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId"  = var.hsm.initial_admin_object_id
     "HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys"      = var.hsm.initial_admin_object_id == "" ? "" : "all"
     "HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets"   = var.hsm.initial_admin_object_id == "" ? "" : "all"

@@ -70,6 +70,14 @@ resource "azurerm_storage_account" "this" {
   }
 }
 
+# The audit log: append blobs laid out as Key Vault's diagnostic logs. Operators can add a time-based immutability
+# policy or a legal hold to this container (the app only creates and appends).
+resource "azurerm_storage_container" "audit" {
+  name                  = "insights-logs-auditevent"
+  storage_account_id    = azurerm_storage_account.this.id
+  container_access_type = "private"
+}
+
 resource "azurerm_role_assignment" "data" {
   for_each             = toset(local.roles)
   scope                = azurerm_storage_account.this.id
@@ -134,6 +142,11 @@ resource "azurerm_monitor_diagnostic_setting" "table" {
 output "name" {
   description = "Storage account name."
   value       = azurerm_storage_account.this.name
+}
+
+output "blob_endpoint" {
+  description = "Blob endpoint of the storage account (audit log)."
+  value       = azurerm_storage_account.this.primary_blob_endpoint
 }
 
 output "table_endpoint" {

@@ -31,6 +31,10 @@ public sealed class GetHsmVaultKey : VaultDataCmdlet
     [Parameter(Mandatory = true, ParameterSetName = VersionsSet)]
     public SwitchParameter IncludeVersions { get; set; }
 
+    /// <summary>Deleted keys instead: the list (or those matching -Name), or one deleted key.</summary>
+    [Parameter(ParameterSetName = ByVaultSet)]
+    public SwitchParameter InRemovedState { get; set; }
+
     /// <summary>Writes the public key as PEM (SubjectPublicKeyInfo) to this file.</summary>
     [Parameter(ParameterSetName = ByVaultSet)]
     public string? OutFile { get; set; }
@@ -47,6 +51,13 @@ public sealed class GetHsmVaultKey : VaultDataCmdlet
         {
             foreach (var item in DataPages(VaultName, $"keys/{Uri.EscapeDataString(Name!)}/versions"))
                 WriteObject(PSHsmVaultKeyIdentityItem.From(VaultName, item));
+            return;
+        }
+        if (InRemovedState)
+        {
+            if (Version is not null || OutFile is not null) throw new PSArgumentException("-Version and -OutFile do not apply to deleted keys.");
+            if (IsPattern(Name)) WriteMatching("deletedkeys", Name, item => PSHsmVaultDeletedKey.From(VaultName, item));
+            else if (GetOrNothing($"deletedkeys/{Uri.EscapeDataString(Name!)}") is { } deleted) WriteObject(PSHsmVaultDeletedKey.From(VaultName, deleted));
             return;
         }
         if (IsPattern(Name))

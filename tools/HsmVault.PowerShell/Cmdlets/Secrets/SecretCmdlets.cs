@@ -66,6 +66,10 @@ public sealed class GetHsmVaultSecret : VaultDataCmdlet
     [Parameter(ParameterSetName = ByVaultSet)]
     public SwitchParameter AsPlainText { get; set; }
 
+    /// <summary>Deleted secrets instead (never values): the list (or those matching -Name), or one deleted secret.</summary>
+    [Parameter(ParameterSetName = ByVaultSet)]
+    public SwitchParameter InRemovedState { get; set; }
+
     protected override object? ErrorTarget => Name ?? VaultName;
 
     protected override void Process()
@@ -74,6 +78,13 @@ public sealed class GetHsmVaultSecret : VaultDataCmdlet
         {
             foreach (var item in DataPages(VaultName, $"secrets/{Uri.EscapeDataString(Name!)}/versions"))
                 WriteObject(PSHsmVaultSecretIdentityItem.From(VaultName, item));
+            return;
+        }
+        if (InRemovedState)
+        {
+            if (Version is not null || AsPlainText) throw new PSArgumentException("-Version and -AsPlainText do not apply to deleted secrets.");
+            if (IsPattern(Name)) WriteMatching("deletedsecrets", Name, item => PSHsmVaultDeletedSecret.From(VaultName, item));
+            else if (GetOrNothing($"deletedsecrets/{Uri.EscapeDataString(Name!)}") is { } deleted) WriteObject(PSHsmVaultDeletedSecret.From(VaultName, deleted));
             return;
         }
         if (IsPattern(Name))

@@ -7,24 +7,41 @@ using HsmVault.PowerShell.Models;
 
 namespace HsmVault.PowerShell.Cmdlets.Vaults;
 
-/// <summary>Get-HsmVault: one vault by name, or every vault (optionally those with all the given tags).</summary>
-[Cmdlet(VerbsCommon.Get, "HsmVault", DefaultParameterSetName = "List")]
-[OutputType(typeof(PSHsmVault))]
+/// <summary>
+/// Get-HsmVault: one vault by name, or every vault (optionally those with all the given tags); with -InRemovedState the
+/// deleted vaults (those matching -VaultName), recoverable until their scheduled purge date, as Get-AzKeyVault -InRemovedState.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "HsmVault", DefaultParameterSetName = ListSet)]
+[OutputType(typeof(PSHsmVault), typeof(PSHsmVaultDeletedVault))]
 public sealed class GetHsmVault : HsmVaultCmdlet
 {
-    [Parameter(Position = 0, ParameterSetName = "ByName", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    private const string ListSet = "List";
+    private const string ByNameSet = "ByName";
+    private const string RemovedSet = "InRemovedState";
+
+    [Parameter(Position = 0, ParameterSetName = ByNameSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ParameterSetName = RemovedSet, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string VaultName { get; set; } = null!;
 
-    [Parameter(ParameterSetName = "List")]
+    [Parameter(ParameterSetName = ListSet)]
     public Hashtable? Tag { get; set; }
+
+    /// <summary>Deleted vaults instead of live ones; wildcards in -VaultName filter them, a name not deleted outputs nothing.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RemovedSet)]
+    public SwitchParameter InRemovedState { get; set; }
 
     protected override object? ErrorTarget => VaultName;
 
     protected override void Process()
     {
-        if (ParameterSetName == "ByName")
+        if (ParameterSetName == RemovedSet)
+        {
+            WriteDeleted();
+            return;
+        }
+        if (ParameterSetName == ByNameSet)
         {
             WriteObject(PSHsmVault.From(Management(HttpMethod.Get, $"vaults/{Uri.EscapeDataString(VaultName)}")!));
             return;
@@ -34,6 +51,28 @@ public sealed class GetHsmVault : HsmVaultCmdlet
         {
             if (Tag is null || Tag.Keys.Cast<object>().All(k => vault.Tags[k.ToString()!]?.ToString() == Tag[k]?.ToString()))
                 WriteObject(vault);
+        }
+    }
+
+    private void WriteDeleted()
+    {
+        if (VaultName is { } name && !WildcardPattern.ContainsWildcardCharacters(name))
+        {
+            try
+            {
+                WriteObject(PSHsmVaultDeletedVault.From(Management(HttpMethod.Get, $"deletedVaults/{Uri.EscapeDataString(name)}")!));
+            }
+            catch (VaultServiceException e) when (IsNotFound(e))
+            {
+                WriteVerbose($"No deleted vault '{name}'.");
+            }
+            return;
+        }
+        var wildcard = new WildcardPattern(VaultName ?? "*", WildcardOptions.IgnoreCase);
+        foreach (var v in Management(HttpMethod.Get, "deletedVaults")?["value"]?.AsArray() ?? [])
+        {
+            var deleted = PSHsmVaultDeletedVault.From(v!);
+            if (wildcard.IsMatch(deleted.VaultName)) WriteObject(deleted);
         }
     }
 }
@@ -58,6 +97,10 @@ public sealed class NewHsmVault : HsmVaultCmdlet
     [Parameter]
     public string? HsmTokenLabel { get; set; }
 
+    /// <summary>A deleted vault (and its deleted keys and secrets) cannot be purged before its retention ends; cannot be turned off.</summary>
+    [Parameter]
+    public SwitchParameter EnablePurgeProtection { get; set; }
+
     [Parameter]
     public Hashtable? Tag { get; set; }
 
@@ -70,6 +113,7 @@ public sealed class NewHsmVault : HsmVaultCmdlet
         var properties = new JsonObject { ["tenantId"] = tenant };
         if (SoftDeleteRetentionInDays is { } days) properties["softDeleteRetentionInDays"] = days;
         if (HsmTokenLabel is not null) properties["hsmTokenLabel"] = HsmTokenLabel;
+        if (EnablePurgeProtection) properties["enablePurgeProtection"] = true;
         var body = new JsonObject { ["properties"] = properties };
         if (Tag is not null) body["tags"] = Wire.TagsJson(Tag);
         if (!ShouldProcess(Name, "Create vault")) return;
@@ -94,6 +138,10 @@ public sealed class UpdateHsmVault : HsmVaultCmdlet
     [ValidateRange(7, 90)]
     public int? SoftDeleteRetentionInDays { get; set; }
 
+    /// <summary>Turns purge protection on (it cannot be turned off again).</summary>
+    [Parameter]
+    public SwitchParameter EnablePurgeProtection { get; set; }
+
     [Parameter]
     public Hashtable? Tag { get; set; }
 
@@ -104,35 +152,10 @@ public sealed class UpdateHsmVault : HsmVaultCmdlet
         var properties = new JsonObject();
         if (Enable is { } enabled) properties["enabled"] = enabled;
         if (SoftDeleteRetentionInDays is { } days) properties["softDeleteRetentionInDays"] = days;
+        if (EnablePurgeProtection) properties["enablePurgeProtection"] = true;
         var body = new JsonObject { ["properties"] = properties };
         if (Tag is not null) body["tags"] = Wire.TagsJson(Tag);
         if (!ShouldProcess(VaultName, "Update vault")) return;
         WriteObject(PSHsmVault.From(Management(HttpMethod.Patch, $"vaults/{Uri.EscapeDataString(VaultName)}", body)!));
-    }
-}
-
-/// <summary>Remove-HsmVault: deletes a vault (it stops serving at once; its name stays reserved).</summary>
-[Cmdlet(VerbsCommon.Remove, "HsmVault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(bool))]
-public sealed class RemoveHsmVault : HsmVaultCmdlet
-{
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
-    [ArgumentCompleter(typeof(VaultNameCompleter))]
-    public string VaultName { get; set; } = null!;
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override object? ErrorTarget => VaultName;
-
-    protected override void Process()
-    {
-        if (!Confirm(VaultName, "Remove vault", Force)) return;
-        Management(HttpMethod.Delete, $"vaults/{Uri.EscapeDataString(VaultName)}");
-        if (PassThru) WriteObject(true);
     }
 }

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 
-namespace HsmVault.Secrets;
+namespace HsmVault.Storage;
 
 /// <summary>
 /// A vault's own HSM key for one purpose (PartitionKey the vault, RowKey the purpose). Inserted once with AddEntity,

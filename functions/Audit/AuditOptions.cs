@@ -1,0 +1,42 @@
+namespace HsmVault.Audit;
+
+public sealed class AuditOptions
+{
+    public const string Section = "HsmVault:Audit";
+
+    /// <summary>
+    /// Resource id of a vault in the records and blob paths is this prefix plus the vault name in capitals, as Key Vault's
+    /// diagnostic logs write it (subscription and resource group of the deployment).
+    /// </summary>
+    public string ResourceIdPrefix { get; set; } =
+        "/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/HSMVAULT/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/";
+
+    /// <summary>How long an answered operation may wait for its record to be stored before it gets 503 instead.</summary>
+    public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Records waiting to be stored beyond which new operations are refused (503) rather than queued.</summary>
+    public int MaxPending { get; set; } = 20_000;
+
+    /// <summary>How often the chain head is signed in the HSM (when the chain moved).</summary>
+    public TimeSpan HeadSigningInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Window over which failures before authentication are counted into one aggregate record.</summary>
+    public TimeSpan UnauthenticatedWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Distinct (vault, address, reason) counters kept per window; beyond it, failures are counted under one overflow key.</summary>
+    public int MaxUnauthenticatedKeys { get; set; } = 10_000;
+
+    /// <summary>Days audit segments are kept; 0 keeps them for ever (the retention sweep then does nothing).</summary>
+    public int RetentionDays { get; set; }
+
+    public IEnumerable<string> Problems()
+    {
+        if (RetentionDays < 0) yield return "HsmVault:Audit:RetentionDays must be 0 (keep) or more";
+        if (CommitTimeout <= TimeSpan.Zero) yield return "HsmVault:Audit:CommitTimeout must be positive";
+        if (MaxPending < 1) yield return "HsmVault:Audit:MaxPending must be at least 1";
+        if (HeadSigningInterval <= TimeSpan.Zero) yield return "HsmVault:Audit:HeadSigningInterval must be positive";
+        if (UnauthenticatedWindow <= TimeSpan.Zero) yield return "HsmVault:Audit:UnauthenticatedWindow must be positive";
+        if (MaxUnauthenticatedKeys < 1) yield return "HsmVault:Audit:MaxUnauthenticatedKeys must be at least 1";
+        if (!ResourceIdPrefix.EndsWith('/')) yield return "HsmVault:Audit:ResourceIdPrefix must end with '/'";
+    }
+}
