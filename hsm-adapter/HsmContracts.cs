@@ -22,6 +22,12 @@ public sealed class HsmOptions
     /// (<see cref="BackupKeyCeremony"/>); the backup sealing key is labelled with this plus <c>-seal</c>.
     /// </summary>
     public string BackupKeyLabel { get; set; } = "hsmvault-backup";
+    /// <summary>
+    /// A lock file that every process sharing a file-backed token (SoftHSM2's token directory) names alike: reads and
+    /// writes of the token's object files then never overlap across processes (see TokenFileLock). Unset: a file next to
+    /// SOFTHSM2_CONF when that is set; empty: none (a network HSM coordinates its clients itself).
+    /// </summary>
+    public string? TokenLockFile { get; set; }
 }
 
 /// <summary>
@@ -164,4 +170,11 @@ public interface IHsm : IDisposable
     HsmKeyId UnwrapRsaFromBackup(byte[] wrapped, RsaPublicKey publicKey, HsmKeyUsage usage, string label);
     HsmKeyId UnwrapEcFromBackup(byte[] wrapped, EcPublicKey publicKey, HsmKeyUsage usage, string label);
     HsmKeyId UnwrapAesFromBackup(byte[] wrapped, HsmKeyUsage usage, string label);
+    /// <summary>Every key object on the token (private, public, secret) with its CKA_ID and CKA_LABEL: for reconciliation.</summary>
+    IReadOnlyList<HsmObjectInfo> ListKeyObjects();
 }
+
+public enum HsmObjectClass { Private, Public, Secret }
+
+/// <summary>A key object on the token as reconciliation sees it.</summary>
+public sealed record HsmObjectInfo(HsmKeyId Id, string Label, HsmObjectClass Class);

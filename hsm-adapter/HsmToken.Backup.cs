@@ -84,14 +84,16 @@ public sealed partial class HsmToken
     {
         ArgumentNullException.ThrowIfNull(wrapped);
         var keys = RequireBackupKeys();
-        // The wrapping key's handle is found outside the token-write turn; the write itself takes its turn.
-        return WithKey(keys.WrapKey, CKO.CKO_SECRET_KEY, op, (_, wrapKey) => WithTokenWrite(op, s =>
+        // The wrapping key is looked up inside the token-write turn: a write never runs inside a read turn (WithKey).
+        return WithTokenWrite(op, s =>
         {
+            var wrapKey = s.FindAllObjects(Templates.Find(IdBytes(keys.WrapKey), CKO.CKO_SECRET_KEY)).FirstOrDefault()
+                ?? throw new HsmException(HsmErrorKind.Unsupported, "The token's backup key is gone (run the backup key ceremony)");
             using var mech = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
             IObjectHandle priv;
             try
             {
-                priv = s.UnwrapKey(mech, wrapKey.Handle, wrapped, privateT);
+                priv = s.UnwrapKey(mech, wrapKey, wrapped, privateT);
             }
             catch (Pkcs11Exception e) when (e.RV is CKR.CKR_GENERAL_ERROR or CKR.CKR_FUNCTION_FAILED)
             {
@@ -109,6 +111,6 @@ public sealed partial class HsmToken
                 throw;
             }
             return id;
-        }), decryptLike: true);
+        }, decryptLike: true);
     }
 }

@@ -46,6 +46,7 @@ public sealed partial class HsmToken
         ArgumentNullException.ThrowIfNull(ciphertext);
         try
         {
+            if (padding == RsaPadding.Pkcs1 && ImplicitRejection) EnsureRejectionSecret(id);
             return WithKey(id, CKO.CKO_PRIVATE_KEY, "decrypt", (s, k) =>
             {
                 RequireType(k, CKK.CKK_RSA);

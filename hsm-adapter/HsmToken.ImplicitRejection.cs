@@ -53,21 +53,29 @@ public sealed partial class HsmToken
     }
 
     /// <summary>
-    /// The key's rejection secret, made on its first RSA1_5 decryption. Should two instances make one at the same moment,
+    /// Makes the key's rejection secret on its first RSA1_5 decryption, before the decryption's read turn (creating a token
+    /// object is a token write, which never runs inside a read turn). Should two instances make one at the same moment,
     /// every instance picks the one with the smallest label, so the synthetic messages stay the same everywhere.
     /// </summary>
-    private IObjectHandle FindOrCreateRejectionSecret(ISession s, byte[] ckaId)
+    private void EnsureRejectionSecret(HsmKeyId id)
     {
-        if (FindRejectionSecret(s, ckaId) is { } existing) return existing;
-        lock (TokenWriteGate)
+        if (_handles.ContainsKey((CacheId(id), CKO.CKO_SECRET_KEY))) return;
+        var ckaId = IdBytes(id);
+        if (WithSession("find rejection secret", s => FindRejectionSecret(s, ckaId)) is not null) return;
+        WithTokenWrite("create rejection secret", s =>
         {
-            if (FindRejectionSecret(s, ckaId) is { } raced) return raced;
+            if (FindRejectionSecret(s, ckaId) is not null) return 0;
+            // No such key: nothing to make (the decryption then answers not found).
+            if (s.FindAllObjects(Templates.Find(ckaId, CKO.CKO_PRIVATE_KEY)).Count == 0) return 0;
             var label = RejectionLabelPrefix + Convert.ToHexStringLower(KeyTemplates.NewCkaId());
             using var mech = Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN);
             s.GenerateKey(mech, Templates.RejectionSecret(ckaId, label));
-            return FindRejectionSecret(s, ckaId) ?? throw new HsmException(HsmErrorKind.Unavailable, "Rejection secret not found after creating it");
-        }
+            return 0;
+        });
     }
+
+    private IObjectHandle FindOrCreateRejectionSecret(ISession s, byte[] ckaId) =>
+        FindRejectionSecret(s, ckaId) ?? throw new HsmException(HsmErrorKind.Unavailable, "Rejection secret not found after creating it");
 
     private IObjectHandle? FindRejectionSecret(ISession s, byte[] ckaId)
     {

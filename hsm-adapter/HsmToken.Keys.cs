@@ -185,6 +185,23 @@ public sealed partial class HsmToken
         return WithSession("generate random", s => s.GenerateRandom(count));
     }
 
+    public IReadOnlyList<HsmObjectInfo> ListKeyObjects() => WithSession("list key objects", s =>
+    {
+        var found = new List<HsmObjectInfo>();
+        foreach (var (cls, kind) in new[] { (CKO.CKO_PRIVATE_KEY, HsmObjectClass.Private), (CKO.CKO_PUBLIC_KEY, HsmObjectClass.Public), (CKO.CKO_SECRET_KEY, HsmObjectClass.Secret) })
+        {
+            var template = new List<IObjectAttribute> { Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, cls), Factories.ObjectAttributeFactory.Create(CKA.CKA_TOKEN, true) };
+            foreach (var h in s.FindAllObjects(template))
+            {
+                var a = s.GetAttributeValue(h, [CKA.CKA_ID, CKA.CKA_LABEL]);
+                var id = a[0].CannotBeRead ? null : a[0].GetValueAsByteArray();
+                if (id is null || id.Length == 0) continue;
+                found.Add(new HsmObjectInfo(ToKeyId(id), a[1].CannotBeRead ? "" : a[1].GetValueAsString() ?? "", kind));
+            }
+        }
+        return found;
+    });
+
     private static HsmKeyId ToKeyId(byte[] ckaId) => new(Convert.ToHexStringLower(ckaId));
 
     private static void RequireType(KeyObject k, CKK type)

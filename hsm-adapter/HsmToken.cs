@@ -17,6 +17,7 @@ public sealed partial class HsmToken : IHsm
     private readonly object _loginGate = new();
     private readonly int _maxQueuedWrites;
     private long _healthyUntil;
+    private readonly TokenFileLock _fileLock;
     private int _disposed;
 
     internal Pkcs11InteropFactories Factories { get; } = ModuleRegistry.Factories;
@@ -31,8 +32,9 @@ public sealed partial class HsmToken : IHsm
 
     private readonly string _backupKeyLabel;
 
-    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, HsmOptions options)
+    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, HsmOptions options, TokenFileLock fileLock)
     {
+        _fileLock = fileLock;
         _maxQueuedWrites = Math.Max(0, options.MaxQueuedObjectWrites);
         _backupKeyLabel = options.BackupKeyLabel;
         _libraryPath = libraryPath;
@@ -42,7 +44,7 @@ public sealed partial class HsmToken : IHsm
         TokenLabel = label;
         Templates = new KeyTemplates(Factories.ObjectAttributeFactory);
         _pool = new SessionPool(slot, Math.Max(0, options.MaxIdleSessions), Math.Max(2, options.MaxSessions), options.SessionWait);
-        (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
+        using (_fileLock.Read()) (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
         ProbeImplicitRejection();
     }
 
@@ -65,9 +67,11 @@ public sealed partial class HsmToken : IHsm
         try
         {
             var (slot, label) = FindSlot(lib, options);
+            var fileLock = TokenFileLock.For(options.LibraryPath, label, options.TokenLockFile ?? TokenFileLock.SoftHsmDefault());
             login = slot.OpenSession(SessionType.ReadWrite);
-            LogIn(login, options.UserPin, label);
-            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options);
+            // A login rewrites the token's own object file (its flags), so it is a write.
+            using (fileLock.Write()) LogIn(login, options.UserPin, label);
+            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options, fileLock);
         }
         catch (Exception e)
         {
@@ -114,7 +118,9 @@ public sealed partial class HsmToken : IHsm
     /// <summary>The token dropped our login (e.g. it was reset): log in again on the long-lived session.</summary>
     private void Relogin()
     {
-        lock (_loginGate) LogIn(_loginSession, _pin, TokenLabel);
+        lock (_loginGate)
+        using (_fileLock.Write())
+            LogIn(_loginSession, _pin, TokenLabel);
     }
 
     internal static byte[] IdBytes(HsmKeyId id)
@@ -134,55 +140,65 @@ public sealed partial class HsmToken : IHsm
         var cacheKey = (CacheId(id), cls);
         for (int attempt = 0; ; attempt++)
         {
-            var session = Rent(op);
-            bool healthy = true;
-            try
+            bool relogin = false;
+            using (_fileLock.Read())
             {
-                return action(session, Lookup(session, id, cls, cacheKey));
+                var session = Rent(op);
+                bool healthy = true;
+                try
+                {
+                    return action(session, Lookup(session, id, cls, cacheKey));
+                }
+                catch (Pkcs11Exception e) when (attempt == 0 && e.RV is CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID)
+                {
+                    _handles.TryRemove(cacheKey, out _);
+                    continue;
+                }
+                catch (Pkcs11Exception e) when (attempt == 0 && e.RV == CKR.CKR_USER_NOT_LOGGED_IN)
+                {
+                    relogin = true; // a login writes the token: not while holding the read lock
+                }
+                catch (Exception e)
+                {
+                    var mapped = ClassifyFailure(e, RvMapper.Map(e, op, decryptLike), op);
+                    if (mapped.Kind == HsmErrorKind.NotFound) _handles.TryRemove(cacheKey, out _);
+                    healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
+                    throw mapped;
+                }
+                finally
+                {
+                    _pool.Return(session, healthy);
+                }
             }
-            catch (Pkcs11Exception e) when (attempt == 0 && e.RV is CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID)
-            {
-                _handles.TryRemove(cacheKey, out _);
-                continue;
-            }
-            catch (Pkcs11Exception e) when (attempt == 0 && e.RV == CKR.CKR_USER_NOT_LOGGED_IN)
-            {
-                Relogin();
-                continue;
-            }
-            catch (Exception e)
-            {
-                var mapped = ClassifyFailure(e, RvMapper.Map(e, op, decryptLike), op);
-                if (mapped.Kind == HsmErrorKind.NotFound) _handles.TryRemove(cacheKey, out _);
-                healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
-                throw mapped;
-            }
-            finally
-            {
-                _pool.Return(session, healthy);
-            }
+            if (relogin) Relogin();
         }
     }
 
-    // SoftHSM's file object store fails C_GenerateKey/C_CreateObject with CKR_GENERAL_ERROR when token objects are
-    // created and destroyed concurrently (seen in ConcurrencyTests), so writes to the token's object store take turns.
-    // Key operations (sign, decrypt, …) do not take this lock. Shared by every HsmToken of the same module and token.
+    // At most MaxQueuedObjectWrites object writes wait for their turn per token (counted per process).
     private sealed class WriteGate { public int Queued; }
     private static readonly ConcurrentDictionary<string, WriteGate> TokenWriteGates = new();
     private WriteGate TokenWriteGate => TokenWriteGates.GetOrAdd(TokenId, _ => new WriteGate());
 
     /// <summary>
-    /// Creates or destroys token objects, one at a time per token. At most <see cref="HsmOptions.MaxQueuedObjectWrites"/>
-    /// wait their turn (an RSA-4096 generation takes seconds); more are refused at once (Busy) instead of piling up threads.
+    /// Creates or destroys token objects: one at a time per token, and (with a token lock file) never while another
+    /// process reads the token. SoftHSM's file object store fails concurrent creates and destroys with CKR_GENERAL_ERROR
+    /// (seen in ConcurrencyTests). Key operations (sign, decrypt, …) only take the read side. At most
+    /// <see cref="HsmOptions.MaxQueuedObjectWrites"/> wait their turn (an RSA-4096 generation takes seconds); more are
+    /// refused at once (Busy) instead of piling up threads. Never called while holding the read side (WithKey, WithSession).
     /// </summary>
-    internal T WithTokenWrite<T>(string op, Func<ISession, T> action)
+    internal T WithTokenWrite<T>(string op, Func<ISession, T> action, bool decryptLike = false)
     {
         var gate = TokenWriteGate;
         try
         {
             if (Interlocked.Increment(ref gate.Queued) > _maxQueuedWrites + 1)
                 throw new HsmException(HsmErrorKind.Busy, $"HSM {op} refused: too many key writes are waiting for this token");
-            lock (gate) return WithSession(op, action);
+            using (_fileLock.Write())
+                return OnSession(op, s =>
+                {
+                    if (_fileLock.CrossProcess) CatchUp(s);
+                    return action(s);
+                }, decryptLike);
         }
         finally
         {
@@ -190,11 +206,25 @@ public sealed partial class HsmToken : IHsm
         }
     }
 
+    /// <summary>
+    /// Makes SoftHSM re-read the token's object list before this process writes to it. Its file store counts changes in one
+    /// generation number; a process that creates or destroys an object bumps it from whatever the file holds, so without
+    /// this it would take in another process's change as its own and never list that process's new object (a key made
+    /// on one instance answering "not found" on the other). Any object search re-reads the list when the number moved.
+    /// </summary>
+    private void CatchUp(ISession s) =>
+        s.FindAllObjects([Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_VENDOR_DEFINED)]);
+
     /// <summary>A stable id of this token: its module and label.</summary>
     public string TokenId => $"{_libraryPath}#{TokenLabel}";
 
-    /// <summary>Runs a non-retried operation (key creation, destruction) on a pooled session.</summary>
+    /// <summary>Runs a non-retried operation that writes no token object (random bytes, searches) on a pooled session.</summary>
     internal T WithSession<T>(string op, Func<ISession, T> action)
+    {
+        using (_fileLock.Read()) return OnSession(op, action);
+    }
+
+    private T OnSession<T>(string op, Func<ISession, T> action, bool decryptLike = false)
     {
         var session = Rent(op);
         bool healthy = true;
@@ -204,7 +234,7 @@ public sealed partial class HsmToken : IHsm
         }
         catch (Exception e)
         {
-            var mapped = ClassifyFailure(e, RvMapper.Map(e, op), op);
+            var mapped = ClassifyFailure(e, RvMapper.Map(e, op, decryptLike), op);
             healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
             throw mapped;
         }

@@ -3,7 +3,7 @@
 # SoftHSM2 token, an in-memory Azurite and the standalone host over HTTPS, all on loopback.
 # Prints failing tests and, last, one line "N passed, N failed[, N skipped]". Exit 0 only if all passed.
 # For a quicker loop while developing, narrow the run (CI sets none of these):
-#   HSMVAULT_TEST_SECTIONS="adapter functions node pwsh hygiene"   the sections to run (default: all)
+#   HSMVAULT_TEST_SECTIONS="adapter functions node pwsh reliability hygiene"   the sections to run (default: all)
 #   HSMVAULT_TEST_FILTER='FullyQualifiedName~Audit'         dotnet test --filter for both .NET projects
 #   HSMVAULT_TEST_NODE='test/portal.test.mjs'               node test files (relative to tests/e2e-node)
 set -uo pipefail
@@ -70,7 +70,7 @@ else
   problems+=("second standalone host did not start")
 fi
 
-sections=" ${HSMVAULT_TEST_SECTIONS:-adapter functions node pwsh hygiene} "
+sections=" ${HSMVAULT_TEST_SECTIONS:-adapter functions node pwsh reliability hygiene} "
 selected() { [[ "$sections" == *" $1 "* ]]; }
 # The hygiene tests run last, over everything the other suites left behind.
 filter=(--filter "Category!=Hygiene${HSMVAULT_TEST_FILTER:+&($HSMVAULT_TEST_FILTER)}")
@@ -121,6 +121,18 @@ if selected pwsh; then
   POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off "$repo/.local/tools/pwsh/pwsh" -NoProfile -NonInteractive -File tests/PowerShell/run.ps1 \
     -PesterPath "$repo/.local/tools/nuget/pester/6.2.0/tools/Pester.psd1" -ResultPath "$junit" || true
   results+=("$junit")
+fi
+
+# Fault and crash tests start their own token, Azurite and hosts (tests/reliability/lib/cluster.mjs), never the ones above.
+if selected reliability; then
+  section "node --test (tests/reliability)"
+  rtap="$work/results/reliability.tap"
+  (
+    cd tests/reliability
+    TMPDIR="$work" node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$rtap"
+  ) || true
+  results+=("$rtap")
 fi
 
 if selected hygiene; then

@@ -7,6 +7,7 @@ using HsmVault.Keys;
 using HsmVault.Management;
 using HsmVault.Objects;
 using HsmVault.Portal;
+using HsmVault.Reconciliation;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
@@ -36,6 +37,7 @@ public static class HsmVaultServices
         services.AddValidatedOptions<HsmOptions>(configuration, HsmSettings.Section, HsmSettings.Problems);
         services.AddValidatedOptions<AuditOptions>(configuration, AuditOptions.Section, o => o.Problems());
         services.Configure<TimerOptions>(configuration.GetSection(TimerOptions.Section));
+        services.AddValidatedOptions<ReconciliationOptions>(configuration, ReconciliationOptions.Section, o => o.Problems());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<SweepRunner>();
 
@@ -99,6 +101,8 @@ public static class HsmVaultServices
         services.AddSingleton<SecretObjects>();
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<SecretObjects>());
         services.AddSingleton<SecretLifecycle>();
+
+        services.AddSingleton<HsmReconciliation>();
 
         // Last: it wraps the HSM registration above.
         services.AddHsmVaultTelemetry(configuration, telemetryExporters);

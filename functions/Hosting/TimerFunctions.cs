@@ -11,11 +11,12 @@ using NCrontab;
 namespace HsmVault.Hosting;
 
 /// <summary>A timer-triggered function as its attributes declare it.</summary>
-public sealed record TimerFunction(string Name, string Schedule, Type Type, MethodInfo Method);
+public sealed record TimerFunction(string Name, string Schedule, Type Type, MethodInfo Method, bool RunOnStartup = false);
 
 /// <summary>
 /// Runs the Function App's <c>[TimerTrigger]</c> functions in the standalone host, on the schedules their attributes
-/// declare (NCRONTAB with seconds or a TimeSpan, as the Functions host reads them), so no schedule is written twice.
+/// declare (NCRONTAB with seconds or a TimeSpan, as the Functions host reads them), so no schedule is written twice;
+/// one with <c>RunOnStartup</c> also runs once when the host starts, as under the Functions host.
 /// Time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class TimerFunctions(IServiceProvider services, IOptions<TimerOptions> options, TimeProvider clock, ILogger<TimerFunctions> logger)
@@ -27,7 +28,7 @@ public sealed class TimerFunctions(IServiceProvider services, IOptions<TimerOpti
          let function = method.GetCustomAttribute<FunctionAttribute>()
          let trigger = method.GetParameters().Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).FirstOrDefault(a => a is not null)
          where function is not null && trigger is not null
-         select new TimerFunction(function.Name, trigger.Schedule, type, method)).ToList();
+         select new TimerFunction(function.Name, trigger.Schedule, type, method, trigger.RunOnStartup)).ToList();
 
     /// <summary>The next occurrence strictly after <paramref name="after"/> of an NCRONTAB (5 or 6 fields) or TimeSpan schedule.</summary>
     public static DateTimeOffset NextOccurrence(string schedule, DateTimeOffset after)
@@ -51,8 +52,10 @@ public sealed class TimerFunctions(IServiceProvider services, IOptions<TimerOpti
 
     private async Task LoopAsync(TimerFunction function, CancellationToken ct)
     {
+        await Task.Yield(); // a start-up run must not hold up the host's start
         var schedule = ScheduleOf(function);
         var next = NextOccurrence(schedule, clock.GetUtcNow());
+        if (function.RunOnStartup) await InvokeAsync(function, clock.GetUtcNow(), next, ct);
         while (!ct.IsCancellationRequested)
         {
             var wait = next - clock.GetUtcNow();

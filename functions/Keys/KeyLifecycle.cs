@@ -161,7 +161,7 @@ public sealed partial class KeyLifecycle(
     public async Task<BackupResult> BackupAsync(OperationContext ctx, string name)
     {
         var current = await objects.FindAsync(ctx, name, null);
-        var versions = (await store.AllVersionsAsync(ctx.Vault.Name, current.Name, ctx.Cancellation)).Where(v => !v.Deleted).ToList();
+        var versions = (await store.AllVersionsAsync(ctx.Vault.Name, current.Name, ctx.Cancellation)).Where(v => !v.Deleted && !v.Abandoned).ToList();
         _ = backups.Keys; // no backup key: say so before touching any version
         var items = new List<KeyBackupVersion>();
         foreach (var v in versions)
@@ -206,7 +206,10 @@ public sealed partial class KeyLifecycle(
                 rows.Add(row);
             }
             var current = rows.Single(r => r.Version == backup.Current);
-            if (!await store.RestoreAsync(ctx.Vault.Name, name, rows, current, CancellationToken.None)) throw objects.IdOf(ctx, name).RestoreConflict();
+            // Storage still away when the restore failed: its rows may yet commit, so its HSM keys stay for the reconciliation sweep.
+            if (!await store.RestoreAsync(ctx.Vault.Name, name, rows, current, CancellationToken.None,
+                    outcome => { if (outcome == WriteOutcome.Unknown) created.Clear(); }))
+                throw objects.IdOf(ctx, name).RestoreConflict();
             created.Clear();
             ctx.AuditObjectId = ObjectId.Of(ObjectKind.Key, ctx.Vault, current).AuditId;
             return mapper.Bundle(ctx.Vault, current);
@@ -261,38 +264,26 @@ public sealed partial class KeyLifecycle(
         return entity;
     }
 
-    /// <summary>Writes the rows for a new HSM key; if that fails, destroys the HSM objects so nothing is orphaned.</summary>
+    /// <summary>
+    /// Writes the rows for a new HSM key. A failed write is settled by the object core: committed after all, the create
+    /// succeeded; abandoned (the row can never appear), the HSM objects are destroyed; unknown (storage still away), they
+    /// stay for the reconciliation sweep, which settles the row again before it destroys anything.
+    /// </summary>
     private async Task<KeyBundle> PersistAsync(OperationContext ctx, KeyEntity entity, HsmKeyId id)
     {
         entity.HsmKeyId = id.Value;
-        try
+        await objects.AddVersionAsync(ctx, entity, outcome =>
         {
-            await objects.AddVersionAsync(ctx, entity);
-        }
-        catch (Exception failure)
-        {
-            // A timeout or 5xx may hide a write that did commit: destroy the HSM key only if its row is surely absent.
-            if (!await RowMayExistAsync(entity, failure))
+            if (outcome == WriteOutcome.Abandoned)
             {
                 try { resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(() => hsm.DestroyKey(id)); }
-                catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after a failed store write: {Error}", id.Value, e.GetType().Name); }
+                catch (Exception e) { logger.LogError("HSM key {HsmKeyId} of a failed create not destroyed ({Error}); the reconciliation sweep will", id.Value, e.GetType().Name); }
             }
-            throw;
-        }
+            else
+                logger.LogWarning("Key {Vault}/{Name}/{Version}: row write outcome unknown; HSM key {HsmKeyId} kept for the reconciliation sweep",
+                    entity.PartitionKey, entity.Name, entity.Version, id.Value);
+        });
         return mapper.Bundle(ctx.Vault, entity);
-    }
-
-    private async Task<bool> RowMayExistAsync(KeyEntity entity, Exception failure)
-    {
-        if (failure is VaultException or ConcurrentChangeException || failure is Azure.RequestFailedException { Status: >= 400 and < 500 }) return false;
-        try
-        {
-            return await store.FindAsync(entity.PartitionKey, entity.Name, entity.Version, CancellationToken.None) is not null;
-        }
-        catch (Exception)
-        {
-            return true; // cannot tell: keep the HSM key (an orphan object is safer than a row without its key)
-        }
     }
 }
 

@@ -100,8 +100,13 @@ public abstract class VersionedObjects<T>(VersionedStore<T> store, ObjectKind ki
         return row;
     }
 
-    /// <summary>Stores a new version and makes it current; 409 if the name is soft-deleted.</summary>
-    public async Task AddVersionAsync(OperationContext ctx, T row)
+    /// <summary>
+    /// Stores a new version and makes it current; 409 if the name is soft-deleted. A write that failed without a definite
+    /// answer (a timeout may hide a commit) is settled (<see cref="VersionedStore{T}.SettleAsync"/>): committed after all,
+    /// it succeeded; otherwise the failure is rethrown after <paramref name="failed"/> is told whether the version can never
+    /// appear (Abandoned: the kind may destroy what it made for it) or may still (Unknown: the reconciliation sweep decides).
+    /// </summary>
+    public async Task AddVersionAsync(OperationContext ctx, T row, Action<WriteOutcome>? failed = null)
     {
         try
         {
@@ -110,7 +115,17 @@ public abstract class VersionedObjects<T>(VersionedStore<T> store, ObjectKind ki
         }
         catch (ObjectIsDeletedException)
         {
+            failed?.Invoke(WriteOutcome.Abandoned);
             throw IdOf(ctx, row.Name).IsDeletedConflict();
+        }
+        catch (Exception failure)
+        {
+            var outcome = VersionedStore<T>.SurelyNotWritten(failure)
+                ? WriteOutcome.Abandoned
+                : await store.SettleAsync(row.PartitionKey, row.Name, row.Version);
+            if (outcome == WriteOutcome.Committed) return;
+            failed?.Invoke(outcome);
+            throw;
         }
     }
 

@@ -26,6 +26,8 @@ public sealed class ResiliencePipelines
     private readonly ConcurrentDictionary<string, ResiliencePipeline> _tokenBreakers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ResiliencePipeline> _vaultBreakers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Token, string Vault), HsmPipelines> _hsm = new();
+    /// <summary>Storage's breaker stays open briefly: service must be back within seconds of storage.</summary>
+    public static readonly TimeSpan StorageBreakDuration = TimeSpan.FromSeconds(1);
 
     public ResiliencePipelines(TimeSpan storageTimeout)
     {
@@ -87,7 +89,7 @@ public sealed class ResiliencePipelines
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransientStorageFault),
-                FailureRatio = 0.5, MinimumThroughput = 10, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = BreakDuration,
+                FailureRatio = 0.5, MinimumThroughput = 10, SamplingDuration = TimeSpan.FromSeconds(10), BreakDuration = StorageBreakDuration,
             });
         if (retry)
             builder.AddRetry(new RetryStrategyOptions

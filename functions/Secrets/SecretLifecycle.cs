@@ -71,7 +71,7 @@ public sealed class SecretLifecycle(SecretObjects objects, SecretStore store, Se
     public async Task<BackupResult> BackupAsync(OperationContext ctx, string name)
     {
         var current = await objects.FindAsync(ctx, name, null);
-        var versions = (await store.AllVersionsAsync(ctx.Vault.Name, current.Name, ctx.Cancellation)).Where(v => !v.Deleted).ToList();
+        var versions = (await store.AllVersionsAsync(ctx.Vault.Name, current.Name, ctx.Cancellation)).Where(v => !v.Deleted && !v.Abandoned).ToList();
         var payload = new SecretBackup(current.Name, current.Version, versions.Select(v =>
         {
             var plaintext = cipher.Open(v, ctx.Vault.Name);

@@ -12,5 +12,5 @@ public sealed class SecretStore(Tables tables, ResiliencePipelines resilience)
         [nameof(SecretEntity.Name), nameof(SecretEntity.Version), nameof(SecretEntity.ContentType), nameof(SecretEntity.Enabled),
          nameof(SecretEntity.NotBefore), nameof(SecretEntity.Expires), nameof(SecretEntity.Created), nameof(SecretEntity.Updated),
          nameof(SecretEntity.Tags), nameof(SecretEntity.Deleted), nameof(SecretEntity.DeletedOn), nameof(SecretEntity.ScheduledPurge),
-         nameof(SecretEntity.Purging)];
+         nameof(SecretEntity.Purging), nameof(SecretEntity.Abandoned)];
 }

@@ -26,6 +26,11 @@ public abstract class VersionedEntity : ITableEntity
     public DateTimeOffset Updated { get; set; }
     /// <summary>Tags as a JSON object.</summary>
     public string? Tags { get; set; }
+    /// <summary>
+    /// A tombstone in the place of a version whose write failed (see <see cref="VersionedStore{T}.SettleAsync"/>): it makes
+    /// that write fail for good if it was still on its way. Readers never see it.
+    /// </summary>
+    public bool Abandoned { get; set; }
 
     /// <summary>Version rows of a soft-deleted object: unusable until recovered.</summary>
     public bool Deleted { get; set; }

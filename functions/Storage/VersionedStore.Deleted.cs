@@ -46,7 +46,7 @@ public abstract partial class VersionedStore<T>
             var deleted = current.CopyAs<T>(VersionedEntity.DeletedRowKey(name));
             deleted.DeletedOn = deletedOn;
             deleted.ScheduledPurge = scheduledPurge;
-            var marks = versions.Where(v => !v.Deleted).Select(v => Mark(v, deleted: true)).ToList();
+            var marks = versions.Where(v => !v.Deleted && !v.Abandoned).Select(v => Mark(v, deleted: true)).ToList();
             var swap = new List<TableTransactionAction>
             {
                 new(TableTransactionActionType.Delete, current, current.ETag),
@@ -75,7 +75,7 @@ public abstract partial class VersionedStore<T>
         var current = deleted.CopyAs<T>(VersionedEntity.CurrentRowKey(name));
         current.DeletedOn = null;
         current.ScheduledPurge = null;
-        var unmarks = versions.Where(v => v.Deleted).Select(v => Mark(v, deleted: false)).ToList();
+        var unmarks = versions.Where(v => v.Deleted && !v.Abandoned).Select(v => Mark(v, deleted: false)).ToList();
         var swap = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.Delete, deleted, deleted.ETag),
@@ -95,7 +95,8 @@ public abstract partial class VersionedStore<T>
 
     /// <summary>
     /// Purges a soft-deleted name: marks the purge begun (no recovery from then on), calls <paramref name="destroy"/> for
-    /// every version (HSM objects; must be idempotent), removes every version row, and last the <c>del!</c> row. A purge
+    /// every version (HSM objects; must be idempotent), removes every version row, and last the <c>del!</c> row. Tombstones
+    /// stay (they hold nothing, and keep a write still on its way from bringing a version back). A purge
     /// interrupted midway leaves a row marked <see cref="VersionedEntity.Purging"/> that the purge sweep finishes.
     /// False if the name is not deleted.
     /// </summary>
@@ -116,7 +117,7 @@ public abstract partial class VersionedStore<T>
                 return false; // recovered or purged meanwhile
             }
         }
-        var versions = await AllVersionsAsync(vault, name, ct);
+        var versions = (await AllVersionsAsync(vault, name, ct)).Where(v => !v.Abandoned).ToList();
         foreach (var version in versions) await destroy(version);
         var deletes = versions.Select(v => new TableTransactionAction(TableTransactionActionType.Delete, v, ETag.All)).ToList();
         await SubmitInOrderAsync(deletes, [new(TableTransactionActionType.Delete, deleted, ETag.All)], swapLast: true, ct);
@@ -138,26 +139,44 @@ public abstract partial class VersionedStore<T>
 
     /// <summary>
     /// Writes the rows of a restored object: every version, then <paramref name="current"/> as the current row. False
-    /// (nothing written) if the name exists, live or deleted.
+    /// (nothing written) if the name exists, live or deleted. A tombstone in a version's place (an earlier restore of the
+    /// same backup that failed) is replaced by its ETag. A write that fails without a definite answer is settled as
+    /// <see cref="SettleAsync"/> does (on the current version's row, which commits with the rest in one transaction up to
+    /// 98 versions): committed after all, it succeeded; otherwise the failure is rethrown after <paramref name="failed"/>
+    /// is told whether the restore can never appear (Abandoned) or may still (Unknown).
     /// </summary>
-    public async Task<bool> RestoreAsync(string vault, string name, IReadOnlyList<T> versions, T current, CancellationToken ct)
+    public async Task<bool> RestoreAsync(string vault, string name, IReadOnlyList<T> versions, T current, CancellationToken ct,
+        Action<WriteOutcome>? failed = null)
     {
         if (await FindDeletedAsync(vault, name, ct) is not null) return false;
+        var existing = (await AllVersionsAsync(vault, name, ct)).ToDictionary(v => v.RowKey);
+        if (existing.Values.Any(v => !v.Abandoned)) return false;
         foreach (var v in versions)
         {
             v.PartitionKey = vault;
             v.RowKey = VersionedEntity.VersionRowKey(name, v.Version);
         }
         var header = current.CopyAs<T>(VersionedEntity.CurrentRowKey(name));
-        var adds = versions.Select(v => new TableTransactionAction(TableTransactionActionType.Add, v)).ToList();
+        var adds = versions.Select(v => existing.TryGetValue(v.RowKey, out var tombstone)
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, v, tombstone.ETag)
+            : new TableTransactionAction(TableTransactionActionType.Add, v)).ToList();
         try
         {
             // The current row goes last: until it exists, nothing of the restored object is visible or usable.
             await SubmitInOrderAsync(adds, [new(TableTransactionActionType.Add, header)], swapLast: true, ct);
         }
-        catch (TableTransactionFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
             return false;
+        }
+        catch (Exception failure)
+        {
+            var outcome = SurelyNotWritten(failure) ? WriteOutcome.Abandoned : await SettleAsync(vault, name, current.Version);
+            if (outcome != WriteOutcome.Committed)
+            {
+                failed?.Invoke(outcome);
+                throw;
+            }
         }
         ForgetName(vault, name, versions);
         return true;

@@ -6,6 +6,9 @@ using HsmVault.Telemetry;
 
 namespace HsmVault.Storage;
 
+/// <summary>Whether a write that failed without a definite answer happened after all.</summary>
+public enum WriteOutcome { Committed, Abandoned, Unknown }
+
 /// <summary>
 /// Versioned objects (keys, secrets) in Table storage: find, add a version and make it current, update, list.
 /// ETag concurrency wherever two instances could race; within one instance new versions of a name take turns.
@@ -30,8 +33,8 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
         var rowKey = string.IsNullOrEmpty(version) ? VersionedEntity.CurrentRowKey(name) : VersionedEntity.VersionRowKey(name, version);
         var row = await resilience.StorageRead.ExecuteAsync(async t =>
             await table.GetEntityIfExistsAsync<T>(vault, rowKey, cancellationToken: t), ct);
-        // A version of a soft-deleted object is not found until the object is recovered.
-        return row.HasValue && !row.Value!.Deleted ? row.Value : null;
+        // A version of a soft-deleted object is not found until the object is recovered; a tombstone never is.
+        return row.HasValue && !row.Value!.Deleted && !row.Value.Abandoned ? row.Value : null;
     }
 
     /// <summary>
@@ -124,6 +127,56 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
         }
     }
 
+    /// <summary>
+    /// After a write of a version row (<see cref="AddVersionAsync"/>, <see cref="RestoreAsync"/>) failed without a definite
+    /// answer (a timeout, a 5xx, a lost connection), decides whether it happened: puts a tombstone in the version's place.
+    /// If the tombstone goes in, the write cannot commit any more, even if it is still on its way (its transaction inserts
+    /// the same row, or replaces an older tombstone by its ETag, which this one changes): Abandoned. If the row is there
+    /// and live, the write did commit: Committed. If storage does not answer: Unknown (the reconciliation sweep asks again).
+    /// A tombstone is never found, listed, backed up or restored; it outlives a purge of its name, so that a write still
+    /// on its way can never bring a purged version back.
+    /// </summary>
+    public async Task<WriteOutcome> SettleAsync(string vault, string name, string version)
+    {
+        var now = DateTimeOffset.UtcNow; // Table storage refuses dates before 1601: never leave them at default
+        var tombstone = new T
+        {
+            PartitionKey = vault, RowKey = VersionedEntity.VersionRowKey(name, version), Name = name, Version = version,
+            Abandoned = true, Enabled = false, Created = now, Updated = now,
+        };
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                var existing = await resilience.StorageRead.ExecuteAsync(async t =>
+                    await table.GetEntityIfExistsAsync<T>(vault, tombstone.RowKey, cancellationToken: t), CancellationToken.None);
+                if (!existing.HasValue)
+                    await resilience.StorageWrite.ExecuteAsync(async t => await table.AddEntityAsync(tombstone, t), CancellationToken.None);
+                else if (!existing.Value!.Abandoned)
+                    return WriteOutcome.Committed;
+                else
+                    await resilience.StorageWrite.ExecuteAsync(async t =>
+                        await table.UpdateEntityAsync(tombstone, existing.Value.ETag, TableUpdateMode.Replace, t), CancellationToken.None);
+                Forget(tombstone);
+                return WriteOutcome.Abandoned;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+            {
+                // The row came or changed meanwhile (the write landing, or another settle): look again.
+            }
+            catch (Exception)
+            {
+                return WriteOutcome.Unknown;
+            }
+        }
+        return WriteOutcome.Unknown;
+    }
+
+    /// <summary>True when a failure of a version write proves that nothing was written.</summary>
+    public static bool SurelyNotWritten(Exception failure) =>
+        failure is ConcurrentChangeException or ObjectIsDeletedException or RequestFailedException { Status: >= 400 and < 500 }
+            or Polly.CircuitBreaker.BrokenCircuitException;
+
     /// <summary>Replaces a version's row, and the current-version copy when it is the current version.</summary>
     public async Task UpdateAsync(T version, CancellationToken ct)
     {
@@ -169,11 +222,15 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
             return await resilience.StorageRead.ExecuteAsync(async t =>
             {
                 await foreach (var page in table.QueryAsync<T>(filter, maxResults, ListColumns, t).AsPages(continuation, maxResults))
-                    return page;
+                    return page.Values.Any(v => v.Abandoned)
+                        ? Page<T>.FromValues(page.Values.Where(v => !v.Abandoned).ToList(), page.ContinuationToken, page.GetRawResponse())
+                        : page;
                 return Page<T>.FromValues([], null, null!);
             }, ct);
         }
-        catch (RequestFailedException e) when (e.Status == 400 && continuation is not null)
+        // Storage refuses the token (400), or the storage SDK cannot even parse it (found by the request fuzzer as a 500).
+        catch (Exception e) when (continuation is not null
+            && e is RequestFailedException { Status: 400 } or ArgumentException or FormatException or IndexOutOfRangeException or InvalidOperationException)
         {
             throw new InvalidContinuationException();
         }

@@ -26,13 +26,14 @@ common=(--skipApiVersionCheck --loose --disableTelemetry)
 # Azurite refuses --location together with --inMemoryPersistence; cwd=DIR keeps any stray files there.
 if [ "$mode" = "--in-memory" ]; then common+=(--inMemoryPersistence); else common+=(--location "$dir"); fi
 
-# start NAME BIN PORT ARGS...: starts one Azurite service, writes DIR/NAME.pid, waits until it answers (30 s).
+wait_s="${AZURITE_START_TIMEOUT:-30}"
+# start NAME BIN PORT ARGS...: starts one Azurite service, writes DIR/NAME.pid, waits until it answers (AZURITE_START_TIMEOUT, 30 s).
 start() {
   local name="$1" exe="$2" p="$3"; shift 3
   (cd "$dir" && exec nohup "$exe" "$@" "${common[@]}" >"$dir/$name.log" 2>&1 </dev/null) &
   local pid=$!
   echo "$pid" > "$dir/$name.pid"
-  for _ in $(seq 1 150); do   # 150 x 0.2 s = 30 s
+  for _ in $(seq 1 $((wait_s * 5))); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "start-azurite: $name on http://127.0.0.1:$p (pid $pid)" >&2
       return 0
@@ -41,7 +42,7 @@ start() {
     sleep 0.2
   done
   local why
-  if kill -0 "$pid" 2>/dev/null; then why="did not answer on 127.0.0.1:$p within 30 s"; else why="exited"; fi
+  if kill -0 "$pid" 2>/dev/null; then why="did not answer on 127.0.0.1:$p within $wait_s s"; else why="exited"; fi
   echo "start-azurite: ERROR: $name $why; log tail ($dir/$name.log):" >&2
   tail -n 30 "$dir/$name.log" >&2 || true
   kill "$pid" 2>/dev/null || true

@@ -46,7 +46,16 @@ public static class DevIdentityEndpoints
         if (!context.Request.HasFormContentType)
             return Error(400, "invalid_request", "The request body must be application/x-www-form-urlencoded.");
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        // A multipart type with a urlencoded body, a malformed or truncated form (found by the request fuzzer as 500s).
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Error(400, "invalid_request", "The request body is not a valid form.");
+        }
         string? clientId = form["client_id"];
         string? clientSecret = form["client_secret"];
 
