@@ -23,6 +23,7 @@ public sealed class TracedHsm(IHsm inner) : IHsm
     public HsmKeyId ImportAes(byte[] key, HsmKeyUsage usage, string label) => Run(nameof(ImportAes), () => inner.ImportAes(key, usage, label));
     public HsmImportedKey ImportTransfer(HsmTransferImport import) => Run(nameof(ImportTransfer), () => inner.ImportTransfer(import));
     public void DestroyKey(HsmKeyId id) => Run(nameof(DestroyKey), () => { inner.DestroyKey(id); return true; });
+    public IReadOnlyList<HsmObjectInfo> ListKeyObjects() => Run(nameof(ListKeyObjects), inner.ListKeyObjects);
 
     public RsaPublicKey GetRsaPublicKey(HsmKeyId id) => Run(nameof(GetRsaPublicKey), () => inner.GetRsaPublicKey(id));
     public EcPublicKey GetEcPublicKey(HsmKeyId id) => Run(nameof(GetEcPublicKey), () => inner.GetEcPublicKey(id));
