@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cluster } from './lib/cluster.mjs';
-import { token, call, API, digest, newName, tableRows } from './lib/client.mjs';
+import { token, call, API, digest, newName, orphansAndDangling } from './lib/client.mjs';
 import { Ledger, client, grants, verify } from './lib/load.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -107,11 +107,7 @@ test('Azurite frozen twice and restarted after its autosave: acknowledged writes
   let orphans, dangling;
   do {
     await sleep(2_000);
-    const rows = (await tableRows(cluster.tables, 'e2ekeys')).concat(await tableRows(cluster.tables, 'e2evaultkeys'));
-    const referenced = new Set(rows.filter((r) => r.HsmKeyId && !r.Abandoned).map((r) => r.HsmKeyId));
-    const objects = cluster.hsmKeyIds();
-    orphans = [...objects.keys()].filter((id) => !referenced.has(id));
-    dangling = [...referenced].filter((id) => !objects.has(id));
+    ({ orphans, dangling } = await orphansAndDangling(cluster));
   } while ((orphans.length || dangling.length) && Date.now() < deadline);
   assert.deepEqual(dangling, [], 'rows whose HSM key is missing');
   assert.deepEqual(orphans, [], 'HSM keys no row references, after the reconciliation sweep');

@@ -84,3 +84,15 @@ export async function tableRows(tablesConnection, table) {
   }
   throw new Error('too many pages');
 }
+
+/**
+ * HSM key objects the vault made that no row references (orphans), and rows whose HSM key is gone (dangling), read from
+ * outside the vault. The deployment's own keys (partition "(deployment)" of vaultkeys: the audit signing key) are not a
+ * vault's and are left out on both sides.
+ */
+export async function orphansAndDangling(cluster) {
+  const rows = (await tableRows(cluster.tables, 'e2ekeys')).concat(await tableRows(cluster.tables, 'e2evaultkeys'));
+  const referenced = new Set(rows.filter((r) => r.HsmKeyId && !r.Abandoned && r.PartitionKey !== '(deployment)').map((r) => r.HsmKeyId));
+  const objects = cluster.hsmKeyIds();
+  return { orphans: [...objects.keys()].filter((id) => !referenced.has(id)), dangling: [...referenced].filter((id) => !objects.has(id)) };
+}
