@@ -137,7 +137,7 @@ fi
 
 if selected hygiene; then
   section "log hygiene (every log, table row and blob searched for the PIN, client secrets and canaries)"
-  export HSMVAULT_TEST_LOGS="$work/host/host.log:$work/host2/host.log"
+  export HSMVAULT_TEST_LOGS="$work/host/host.log:$work/host2/host.log:$work/host/inprocess.log"
   dotnet test tests/Functions.Tests --no-build -c Release --nologo --filter "Category=Hygiene" \
     --results-directory "$work/results" --logger "trx;LogFileName=hygiene.trx" || true
   results+=("$work/results/hygiene.trx")

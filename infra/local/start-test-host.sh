@@ -2,7 +2,7 @@
 # Starts the built standalone host (Release) for tests and waits until it says it is ready.
 # Usage: start-test-host.sh DIR [PRIMARY_DIR]
 # Needs env: SOFTHSM2_CONF, HSMVAULT_TEST_TOKEN_LABEL, HSMVAULT_TEST_PIN, HSMVAULT_TEST_TABLES.
-# Writes DIR/host.pid, DIR/host.log and DIR/host.env (export lines for HSMVAULT_TEST_* that the tests read).
+# Writes DIR/host.pid, DIR/host.log, DIR/host.env (export lines for HSMVAULT_TEST_* that the tests read) and DIR/host.settings.
 # With PRIMARY_DIR (a host this script started), starts a second instance on the same storage and HSM token that
 # trusts the primary's development identity provider and shares its TLS certificate; its host.env exports HSMVAULT_TEST_B_*.
 set -euo pipefail
@@ -98,6 +98,8 @@ log="$dir/host.log"
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys=all
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets=all
   export DOTNET_NOLOGO=1
+  # The .NET tests start the same app in process with these settings (tests/Functions.Tests/InProcess); it holds the PIN.
+  if [ -z "$primary" ]; then (umask 077; env | grep '^HsmVault__' > "$dir/host.settings"); fi
   exec dotnet "$dll"
 ) >"$log" 2>&1 </dev/null &
 pid=$!
@@ -130,6 +132,7 @@ fi
 cat > "$dir/host.env" <<ENV
 export HSMVAULT_TEST_URL='https://localhost:$port'
 export HSMVAULT_TEST_HOST_DIR='$dir'
+export HSMVAULT_TEST_HOST_SETTINGS='$dir/host.settings'
 export HSMVAULT_TEST_CA='$ca'
 export HSMVAULT_TEST_TENANT='$tenant'
 export HSMVAULT_TEST_ADMIN_ID='$admin_id'

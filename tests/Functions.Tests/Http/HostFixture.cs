@@ -4,6 +4,9 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using HsmVault.Tests.InProcess;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
 
 namespace HsmVault.Tests.Http;
 
@@ -14,38 +17,53 @@ public sealed class HostCollection : ICollectionFixture<HostFixture>
 }
 
 /// <summary>
-/// The standalone host <c>bash tests/run.sh</c> started: an HttpClient that trusts exactly the host's certificate,
-/// and development-identity tokens for the admin and the no-access principals.
+/// The real app, started inside the test process (<see cref="InProcessApp"/>) with the settings of the standalone host
+/// <c>bash tests/run.sh</c> started (same Azurite tables, SoftHSM2 token, TLS certificate and seeded vaults), trusting that
+/// host's development identity provider as a second instance does; tokens come from that host. Its log goes to a file the
+/// hygiene tests search.
 /// </summary>
 public sealed class HostFixture : IAsyncLifetime
 {
     public const string ApiVersion = "7.6";
     private readonly ConcurrentDictionary<string, string> _tokens = new();
+    private InProcessApp _app = null!;
+    private HttpClient _identity = null!;
 
-    public Uri BaseUri { get; private set; } = null!;
+    /// <summary>The in-process app's base URL.</summary>
+    public Uri BaseUri => _app.BaseUri;
+    /// <summary>The identity provider's base URL (the out-of-process host), as the 401 challenge names it.</summary>
+    public Uri Authority { get; private set; } = null!;
     public string Tenant { get; private set; } = "";
     public string TablesConnectionString { get; private set; } = "";
-    public HttpClient Client { get; private set; } = null!;
+    public HttpClient Client => _app.Client;
     public X509Certificate2 Certificate { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        BaseUri = new Uri(TestEnvironment.Require("HSMVAULT_TEST_URL").TrimEnd('/') + "/");
+        Authority = new Uri(TestEnvironment.Require("HSMVAULT_TEST_URL").TrimEnd('/') + "/");
         Tenant = TestEnvironment.Require("HSMVAULT_TEST_TENANT");
         TablesConnectionString = TestEnvironment.Tables;
         var ca = TestEnvironment.Require("HSMVAULT_TEST_CA");
         Certificate = X509Certificate2.CreateFromPem(ca.TrimStart().StartsWith("-----BEGIN") ? ca : File.ReadAllText(ca));
-        Client = new HttpClient(new SocketsHttpHandler
+        _identity = new HttpClient(new SocketsHttpHandler
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, errors) => TrustedByCa(presented, errors) },
-        }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
-        return Task.CompletedTask;
+        }) { BaseAddress = Authority, Timeout = TimeSpan.FromSeconds(60) };
+
+        var hostDir = TestEnvironment.Require("HSMVAULT_TEST_HOST_DIR");
+        var settings = HostSettings.Read(TestEnvironment.Require("HSMVAULT_TEST_HOST_SETTINGS"))
+            .Append(new("HsmVault:Auth:Authority", Authority.ToString().TrimEnd('/')));
+        var logPath = Path.Combine(hostDir, "inprocess.log");
+        _app = await InProcessApp.StartAsync(settings, Path.Combine(hostDir, "data"),
+            otel => otel.WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(new LogFileExporter(logPath)))));
+        // The line the out-of-process host prints on its console, which the hygiene tests look for to know the file is a host's log.
+        await File.AppendAllTextAsync(logPath, $"HsmVault vault ready at {BaseUri} (in the .NET tests' process)\n");
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        return Task.CompletedTask;
+        _identity?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
     }
 
     /// <summary>Name and date checks stay on; the chain must end at exactly the configured certificate.</summary>
@@ -70,7 +88,7 @@ public sealed class HostFixture : IAsyncLifetime
     public async Task<string> TokenAsync(string clientId, string secret)
     {
         if (_tokens.TryGetValue(clientId, out var cached)) return cached;
-        using var response = await Client.PostAsync($"{Tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        using var response = await _identity.PostAsync($"{Tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
             ["scope"] = "https://vault.azure.net/.default",

@@ -1,13 +1,9 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using HsmVault.Hosting;
+using HsmVault.Tests.InProcess;
 using HsmVault.Tests.Secrets;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -32,54 +28,39 @@ public sealed class InProcessHost : IAsyncLifetime
     public Collected<string> Logs { get; } = new();
 
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("hsmvault-otel-");
-    private WebApplication _app = null!;
-    public HttpClient Client { get; private set; } = null!;
+    private InProcessApp _app = null!;
+    public HttpClient Client => _app.Client;
 
     public async Task InitializeAsync()
     {
         Environment.SetEnvironmentVariable("SOFTHSM2_CONF", TestHostEnvironment.SoftHsmConf);
-        var port = FreePort();
-        var data = Path.Combine(_dir.FullName, "data");
-        Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string[] args =
-        [
-            "--HsmVault:Hsm:LibraryPath=/usr/lib/softhsm/libsofthsm2.so",
-            $"--HsmVault:Hsm:TokenLabel={TestHostEnvironment.TokenLabel}",
-            $"--HsmVault:Hsm:UserPin={TestHostEnvironment.TokenPin}",
-            $"--HsmVault:Storage:ConnectionString={TestEnvironment.Tables}",
-            $"--HsmVault:Storage:TablePrefix={TestEnvironment.UniqueTablePrefix()}",
-            $"--HsmVault:Storage:AuditContainer=t{Guid.NewGuid().ToString("N")[..20]}",
-            $"--HsmVault:Standalone:Port={port}",
-            $"--HsmVault:Vaults:PublicPort={port}",
-            $"--HsmVault:Standalone:DataDirectory={data}",
-            $"--HsmVault:Auth:TenantId={Tenant}",
-            $"--HsmVault:DevIdentity:Principals:0:ClientId={ClientId}",
-            $"--HsmVault:DevIdentity:Principals:0:ClientSecret={ClientSecret}",
-            $"--HsmVault:DevIdentity:Principals:0:ObjectId={AdminObjectId}",
-            "--HsmVault:Seed:Vaults:0:Name=default",
-            $"--HsmVault:Seed:Vaults:0:AccessPolicies:0:ObjectId={AdminObjectId}",
-            "--HsmVault:Seed:Vaults:0:AccessPolicies:0:Keys=all",
-            "--HsmVault:Seed:Vaults:0:AccessPolicies:0:Secrets=all",
-        ];
-        _app = StandaloneHost.Build(args, otel => otel
+        Dictionary<string, string> settings = new()
+        {
+            ["HsmVault:Hsm:LibraryPath"] = "/usr/lib/softhsm/libsofthsm2.so",
+            ["HsmVault:Hsm:TokenLabel"] = TestHostEnvironment.TokenLabel,
+            ["HsmVault:Hsm:UserPin"] = TestHostEnvironment.TokenPin,
+            ["HsmVault:Storage:ConnectionString"] = TestEnvironment.Tables,
+            ["HsmVault:Storage:TablePrefix"] = TestEnvironment.UniqueTablePrefix(),
+            ["HsmVault:Storage:AuditContainer"] = $"t{Guid.NewGuid().ToString("N")[..20]}",
+            ["HsmVault:Auth:TenantId"] = Tenant,
+            ["HsmVault:DevIdentity:Principals:0:ClientId"] = ClientId,
+            ["HsmVault:DevIdentity:Principals:0:ClientSecret"] = ClientSecret,
+            ["HsmVault:DevIdentity:Principals:0:ObjectId"] = AdminObjectId,
+            ["HsmVault:Seed:Vaults:0:Name"] = "default",
+            ["HsmVault:Seed:Vaults:0:AccessPolicies:0:ObjectId"] = AdminObjectId,
+            ["HsmVault:Seed:Vaults:0:AccessPolicies:0:Keys"] = "all",
+            ["HsmVault:Seed:Vaults:0:AccessPolicies:0:Secrets"] = "all",
+        };
+        _app = await InProcessApp.StartAsync(settings, Path.Combine(_dir.FullName, "data"), otel => otel
             .WithTracing(t => t.AddProcessor(new SimpleActivityExportProcessor(new CollectingExporter<Activity, Activity>(Spans, a => a))))
             .WithMetrics(m => m.AddInMemoryExporter(Metrics, r => r.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 3_600_000))
             .WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(
                 new CollectingExporter<LogRecord, string>(Logs, r => $"{r.CategoryName}|{r.FormattedMessage}|{string.Join(",", r.Attributes ?? [])}|{r.Exception}")))));
-        await _app.StartAsync();
-
-        var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(data, "tls-cert.pem")));
-        Client = new HttpClient(new SocketsHttpHandler
-        {
-            // Exactly this host's certificate.
-            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
-        }) { BaseAddress = new Uri($"https://localhost:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
-        try { await _app.StopAsync(); } finally { await _app.DisposeAsync(); _dir.Delete(recursive: true); }
+        try { if (_app is not null) await _app.DisposeAsync(); } finally { _dir.Delete(recursive: true); }
     }
 
     public async Task<string> TokenAsync()
@@ -110,13 +91,6 @@ public sealed class InProcessHost : IAsyncLifetime
         Metrics.Clear();
         Assert.True(_app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
         return Metrics.ToList();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
