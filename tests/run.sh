@@ -81,7 +81,7 @@ if [ -f "$work/host/host.env" ]; then
   HSMVAULT_CANARY_SECRET="canary-$(node -e 'process.stdout.write(require("crypto").randomBytes(16).toString("hex"))')"
   HSMVAULT_CANARY_TOKEN="$(curl -sf --cacert "$HSMVAULT_TEST_CA" "$HSMVAULT_TEST_URL/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
     -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_ADMIN_ID" --data-urlencode client_secret="$HSMVAULT_TEST_ADMIN_SECRET" \
-    -d scope=https://vault.azure.net/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"
+    -d scope=https://localhost/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"
   export HSMVAULT_CANARY_SECRET HSMVAULT_CANARY_TOKEN
   canary() { curl -s -o /dev/null -w '%{http_code} ' --cacert "$HSMVAULT_TEST_CA" -H "Authorization: Bearer $HSMVAULT_CANARY_TOKEN" \
     -H 'Content-Type: application/json' "$@"; }

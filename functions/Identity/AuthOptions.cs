@@ -4,7 +4,13 @@ namespace HsmVault.Identity;
 public sealed class AuthOptions
 {
     public const string SectionName = "HsmVault:Auth";
-    public const string DefaultAudience = "https://vault.azure.net";
+
+    /// <summary>
+    /// The local default audience: the deployment's own, never Azure Key Vault's (https://vault.azure.net), so a token for
+    /// one is not valid at the other. A parent domain of the default vault hosts ({vault}.localhost), as the SDKs' challenge
+    /// check requires.
+    /// </summary>
+    public const string DefaultAudience = "https://localhost";
 
     /// <summary>
     /// Base URL of the token issuer, e.g. https://login.microsoftonline.com. Empty means "use the development
@@ -15,8 +21,22 @@ public sealed class AuthOptions
     /// <summary>The tenant (directory) id; tokens must carry it in their <c>tid</c> claim.</summary>
     public string TenantId { get; set; } = "";
 
-    /// <summary>The expected <c>aud</c> claim (also accepted with a trailing slash).</summary>
-    public string Audience { get; set; } = DefaultAudience;
+    /// <summary>
+    /// The accepted <c>aud</c> values (each also with a trailing slash); empty means <see cref="DefaultAudience"/>. The first
+    /// is the deployment's App ID URI: the 401 challenge names it and the development identity provider issues tokens only
+    /// for these. Further entries are for an app's client id (Entra v2 tokens) or an audience an operator chooses to share.
+    /// </summary>
+    public List<string> Audiences { get; set; } = [];
+
+    /// <summary>Replaced by <see cref="Audiences"/>; still bound so that a deployment that sets it fails at start, not silently.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The configured audiences (trimmed), or the default.</summary>
+    public IReadOnlyList<string> EffectiveAudiences =>
+        Audiences.Count == 0 ? [DefaultAudience] : Audiences.Select(a => (a ?? "").Trim()).ToList();
+
+    /// <summary>The audience the 401 challenge names and clients ask tokens for.</summary>
+    public string PrimaryAudience => EffectiveAudiences[0];
 
     /// <summary>App role (in the token's <c>roles</c> claim) that the management API requires.</summary>
     public string OperatorRole { get; set; } = "HsmVault.Operator";

@@ -35,8 +35,10 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         else if (!string.IsNullOrEmpty(authority.Query) || !string.IsNullOrEmpty(authority.Fragment))
             errors.Add($"{p}:Authority must not have a query or fragment; got '{options.Authority}'.");
 
-        if (string.IsNullOrWhiteSpace(options.Audience))
-            errors.Add($"{p}:Audience is required (default {AuthOptions.DefaultAudience}).");
+        if (options.Audience is not null)
+            errors.Add($"{p}:Audience was replaced by {p}:Audiences, a list (HsmVault__Auth__Audiences__0, __1, ...) whose first entry " +
+                       "is the audience the 401 challenge names; move the value there.");
+        AddAudienceErrors(options.EffectiveAudiences, errors);
 
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(30))
             errors.Add($"{p}:ClockSkew must be between 00:00:00 and 00:30:00; got {options.ClockSkew}.");
@@ -46,4 +48,25 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 
         return errors;
     }
+
+    private static void AddAudienceErrors(IReadOnlyList<string> audiences, List<string> errors)
+    {
+        const string p = AuthOptions.SectionName + ":Audiences";
+        for (var i = 0; i < audiences.Count; i++)
+        {
+            var a = audiences[i];
+            if (a.Length == 0 || a.Any(char.IsWhiteSpace))
+                errors.Add($"{p}:{i} must be a non-empty value without spaces; got '{a}'.");
+            else if (i == 0 && !IsAbsoluteResource(a))
+                errors.Add($"{p}:0 is named in the 401 challenge and must be an absolute URI (the App ID URI, e.g. https://vault.contoso.com " +
+                           $"or api://hsmvault); got '{a}'.");
+        }
+        var duplicates = audiences.GroupBy(a => a.TrimEnd('/'), StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicates.Count > 0)
+            errors.Add($"{p} lists '{string.Join("', '", duplicates)}' more than once.");
+    }
+
+    private static bool IsAbsoluteResource(string audience) =>
+        Uri.TryCreate(audience, UriKind.Absolute, out var uri) && uri.Host.Length > 0 &&
+        string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment);
 }

@@ -76,13 +76,13 @@ public sealed class BearerTokenValidator : IDisposable
         _maxTokenBytes = options.MaxTokenBytes;
         _clockSkew = options.ClockSkew;
         Authority = options.NormalizedAuthority;
-        Audience = options.Audience.Trim();
+        Audience = options.PrimaryAudience;
         _trustedTenants = trustedTenants;
         MetadataAddress = MetadataAddressOf(_tenantId);
         ChallengeHeaderValue = ChallengeFor(_tenantId);
 
-        var bare = Audience.TrimEnd('/');
-        _validAudiences = bare.Length == 0 ? [Audience] : [bare, bare + "/"];
+        _validAudiences = options.EffectiveAudiences.Select(a => a.TrimEnd('/')).Where(a => a.Length > 0)
+            .SelectMany(a => new[] { a, a + "/" }).ToArray();
 
         // The metadata issuer is always accepted; for Entra also the v1 (sts.windows.net) issuer of the same tenant
         // and the v2 issuer built from the authority.
@@ -95,6 +95,7 @@ public sealed class BearerTokenValidator : IDisposable
     /// <summary>Authority without a trailing slash.</summary>
     public string Authority { get; }
 
+    /// <summary>The configured primary audience, named in the challenge.</summary>
     public string Audience { get; }
 
     /// <summary>The OpenID Connect metadata document this validator reads.</summary>

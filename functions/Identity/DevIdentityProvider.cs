@@ -112,6 +112,8 @@ public sealed class DevIdentityProvider
             return DevTokenResponse.Error(400, "invalid_scope", "scope must be a single '<resource>/.default' value.");
 
         var audience = scope[..^DefaultScopeSuffix.Length];
+        if (!IsServedAudience(audience))
+            return UnknownResource(audience);
         _logger.LogInformation("Issued development token for client {ClientId} (oid {ObjectId}), audience {Audience}", principal.ClientId, principal.ObjectId, audience);
         return TokenResponse(principal, principalTenant, audience, principal.ClientId, "app");
     }
@@ -132,7 +134,9 @@ public sealed class DevIdentityProvider
         if (request.ResponseType != "code") return "Only response_type=code is supported.";
         if (request.CodeChallengeMethod != "S256" || !DevAuthorizationCodes.IsPkceValue(request.CodeChallenge))
             return "A PKCE code_challenge with code_challenge_method=S256 is required.";
-        return AudienceOf(request.Scope) is null ? "scope must include one '<resource>/.default' value." : null;
+        var audience = AudienceOf(request.Scope);
+        if (audience is null) return "scope must include one '<resource>/.default' value.";
+        return IsServedAudience(audience) ? null : UnknownResourceMessage(audience);
     }
 
     /// <summary>Signs a principal in for a checked authorization request; returns the authorization code, or null for wrong credentials.</summary>
@@ -161,6 +165,23 @@ public sealed class DevIdentityProvider
     private IReadOnlyList<string> RedirectUris => _options.RedirectUris.Count > 0 ? _options.RedirectUris : [$"{Authority}/portal/"];
 
     private string PrincipalTenant(DevPrincipal p) => string.IsNullOrEmpty(p.TenantId) ? _auth.TenantId : p.TenantId;
+
+    /// <summary>Whether tokens may be issued for this resource: only the vault's configured audiences (trailing slash ignored).</summary>
+    private bool IsServedAudience(string audience)
+    {
+        var bare = audience.TrimEnd('/');
+        return bare.Length > 0 && _auth.EffectiveAudiences.Any(a => string.Equals(a.TrimEnd('/'), bare, StringComparison.Ordinal));
+    }
+
+    private string UnknownResourceMessage(string audience) =>
+        $"The resource '{audience}' is not served here; this vault's audience is '{_auth.PrimaryAudience}' " +
+        $"(ask for '{_auth.PrimaryAudience.TrimEnd('/')}{DefaultScopeSuffix}').";
+
+    private DevTokenResponse UnknownResource(string audience)
+    {
+        _logger.LogInformation("Development token request refused: resource {Audience} is not a configured audience", audience);
+        return DevTokenResponse.Error(400, "invalid_scope", UnknownResourceMessage(audience));
+    }
 
     /// <summary>The resource of the one '<resource>/.default' entry of a space-separated scope (openid and the like ignored).</summary>
     private static string? AudienceOf(string? scope)

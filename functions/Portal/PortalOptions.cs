@@ -8,7 +8,7 @@ public sealed class PortalOptions
     /// <summary>The portal's OAuth client id (in Entra ID: the SPA app registration whose redirect URI is {origin}/portal/).</summary>
     public string ClientId { get; set; } = "hsmvault-portal";
 
-    /// <summary>Scope the portal asks for; empty = "{Audience}/.default".</summary>
+    /// <summary>Scope the portal asks for; empty = "{first of Auth:Audiences}/.default".</summary>
     public string Scope { get; set; } = "";
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed class PortalSettings(IOptions<PortalOptions> portal, IOptions<Auth
     public string ClientId => portal.Value.ClientId;
 
     public string Scope =>
-        portal.Value.Scope is { Length: > 0 } scope ? scope : auth.Value.Audience.TrimEnd('/') + "/.default";
+        portal.Value.Scope is { Length: > 0 } scope ? scope : auth.Value.PrimaryAudience.TrimEnd('/') + "/.default";
 
     public string Authority => auth.Value.NormalizedAuthority;
 

@@ -51,8 +51,11 @@ param authAuthority string = environment().authentication.loginEndpoint
 @description('Tenant whose tokens are accepted (HsmVault__Auth__TenantId); defaults to the deployment\'s tenant.')
 param tenantId string = tenant().tenantId
 
-@description('Expected token audience (HsmVault__Auth__Audience); Azure SDK clients ask for https://vault.azure.net.')
-param authAudience string = 'https://${substring(environment().suffixes.keyvaultDns, 1)}'
+@description('The deployment\'s own token audience, the App ID URI of its Entra app registration (HsmVault__Auth__Audiences__0), named in the 401 challenge. Never Azure Key Vault\'s https://vault.azure.net: a token for one would open the other. The default, https://{vaultDnsSuffix}, is a parent domain of every vault host, as the Key Vault SDKs\' challenge check requires.')
+param authAudience string = 'https://${vaultDnsSuffix}'
+
+@description('A further accepted audience (HsmVault__Auth__Audiences__1), e.g. the app registration\'s client id when it issues v2 tokens. Empty: none.')
+param authAdditionalAudience string = ''
 
 @description('App role (roles claim) that marks vault operators (HsmVault__Auth__OperatorRole).')
 param operatorRole string = 'HsmVault.Operator'
@@ -180,6 +183,7 @@ module functionApp 'modules/functionapp.bicep' = {
       authAuthority: authAuthority
       tenantId: tenantId
       authAudience: authAudience
+      authAdditionalAudience: authAdditionalAudience
       operatorRole: operatorRole
       portalOrigin: portalOrigin
       initialAdminObjectId: initialAdminObjectId

@@ -54,7 +54,11 @@ log="$dir/host.log"
   export HsmVault__Standalone__DataDirectory="$data"
   export HsmVault__Standalone__HostNames=localhost
   export HsmVault__Auth__TenantId="$tenant"
-  export HsmVault__Auth__Audience=https://vault.azure.net
+  # The primary serves the default audience only; the second instance is the operator who also accepts Azure Key Vault's
+  # (the audience red-team test: the same token is refused by the one and accepted by the other).
+  if [ -n "$primary" ]; then
+    export HsmVault__Auth__Audiences__0=https://localhost HsmVault__Auth__Audiences__1=https://vault.azure.net
+  fi
   export HsmVault__DevIdentity__Principals__0__ClientId="$admin_id"
   export HsmVault__DevIdentity__Principals__0__ClientSecret="$admin_secret"
   export HsmVault__DevIdentity__Principals__0__ObjectId="$admin_oid"
@@ -131,6 +135,7 @@ ENV
 fi
 cat > "$dir/host.env" <<ENV
 export HSMVAULT_TEST_URL='https://localhost:$port'
+export HSMVAULT_TEST_AUDIENCE='https://localhost'
 export HSMVAULT_TEST_HOST_DIR='$dir'
 export HSMVAULT_TEST_HOST_SETTINGS='$dir/host.settings'
 export HSMVAULT_TEST_CA='$ca'

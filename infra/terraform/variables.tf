@@ -105,9 +105,15 @@ variable "tenant_id" {
 }
 
 variable "auth_audience" {
-  description = "Expected token audience (HsmVault__Auth__Audience); Azure SDK clients ask for https://vault.azure.net."
+  description = "The deployment's own token audience, the App ID URI of its Entra app registration (HsmVault__Auth__Audiences__0), named in the 401 challenge. Never Azure Key Vault's https://vault.azure.net: a token for one would open the other. null: https://{vault_dns_suffix}, a parent domain of every vault host, as the Key Vault SDKs' challenge check requires."
   type        = string
-  default     = "https://vault.azure.net"
+  default     = null
+}
+
+variable "auth_additional_audience" {
+  description = "A further accepted audience (HsmVault__Auth__Audiences__1), e.g. the app registration's client id when it issues v2 tokens. Empty: none."
+  type        = string
+  default     = ""
 }
 
 variable "operator_role" {

@@ -116,7 +116,7 @@ url="$HSMVAULT_TEST_URL" api="api-version=7.6"
 get_token() {
   curl -sf --cacert "$HSMVAULT_TEST_CA" "$url/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
     -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_ADMIN_ID" --data-urlencode client_secret="$HSMVAULT_TEST_ADMIN_SECRET" \
-    -d scope=https://vault.azure.net/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'
+    -d scope=https://localhost/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'
 }
 token="$(get_token)" || die "could not get a token from the development identity provider"
 export BENCH_TOKEN="$token"
@@ -241,7 +241,7 @@ fi
 log "audit usage query over the day's records (median of 5)"
 auditor_token="$(curl -sf --cacert "$HSMVAULT_TEST_CA" "$url/$HSMVAULT_TEST_TENANT/oauth2/v2.0/token" \
   -d grant_type=client_credentials -d client_id="$HSMVAULT_TEST_AUDITOR_ID" --data-urlencode client_secret="$HSMVAULT_TEST_AUDITOR_SECRET" \
-  -d scope=https://vault.azure.net/.default | field 'j.access_token')"
+  -d scope=https://localhost/.default | field 'j.access_token')"
 usage_times=()
 for _ in 1 2 3 4 5; do
   usage_times+=("$(curl -sS -o "$out/usage.json" -w '%{time_total}' --cacert "$HSMVAULT_TEST_CA" -H "Authorization: Bearer $auditor_token" \

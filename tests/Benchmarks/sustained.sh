@@ -24,7 +24,7 @@ url=https://localhost:8443 tenant=11111111-1111-4111-8111-111111111111 api="api-
 setting() { node -e 'const v=JSON.parse(require("fs").readFileSync(process.argv[2],"utf8")).Values||{};process.stdout.write(String(v[process.argv[1]]??""))' "$1" "$repo/local.settings.json"; }
 BENCH_TOKEN="$(curl -sf --cacert "$ca" "$url/$tenant/oauth2/v2.0/token" -d grant_type=client_credentials \
   -d client_id="$(setting HsmVault__DevIdentity__Principals__0__ClientId)" --data-urlencode client_secret="$(setting HsmVault__DevIdentity__Principals__0__ClientSecret)" \
-  -d scope=https://vault.azure.net/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"
+  -d scope=https://localhost/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"
 export BENCH_TOKEN
 call() { curl -sS --fail-with-body --cacert "$ca" -X "$1" -H "Authorization: Bearer $BENCH_TOKEN" -H 'Content-Type: application/json' "$url$2?$api" ${3:+-d "$3"}; }
 b64url() { node -e "process.stdout.write(require('crypto').randomBytes($1).toString('base64url'))"; }

@@ -22,6 +22,13 @@ Describe 'Connect-HsmVault and Disconnect-HsmVault' {
         "$err" | Should -Not -Match 'wrong-secret'
     }
 
+    It 'asks for the audience the 401 challenge names; an explicit -Audience of Azure Key Vault gets no token' {
+        $cred = [pscredential]::new($env:HSMVAULT_TEST_OPERATOR_ID, (ConvertTo-SecureString $env:HSMVAULT_TEST_OPERATOR_SECRET -AsPlainText -Force))
+        $err = { Connect-HsmVault -ServiceUri $env:HSMVAULT_TEST_URL -ServicePrincipal -Tenant $env:HSMVAULT_TEST_TENANT -Credential $cred `
+                -AuthorityHost $env:HSMVAULT_TEST_URL -CaCertificatePath $env:HSMVAULT_TEST_CA -Audience 'https://vault.azure.net' } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+    }
+
     It 'refuses a server whose certificate is not trusted (no -CaCertificatePath)' {
         $cred = [pscredential]::new($env:HSMVAULT_TEST_OPERATOR_ID, (ConvertTo-SecureString $env:HSMVAULT_TEST_OPERATOR_SECRET -AsPlainText -Force))
         { Connect-HsmVault -ServiceUri $env:HSMVAULT_TEST_URL -ServicePrincipal -Tenant $env:HSMVAULT_TEST_TENANT -Credential $cred `
@@ -29,7 +36,7 @@ Describe 'Connect-HsmVault and Disconnect-HsmVault' {
     }
 
     It 'uses a token obtained elsewhere (-AccessToken)' {
-        $form = @{ grant_type = 'client_credentials'; client_id = $env:HSMVAULT_TEST_OPERATOR_ID; client_secret = $env:HSMVAULT_TEST_OPERATOR_SECRET; scope = 'https://vault.azure.net/.default' }
+        $form = @{ grant_type = 'client_credentials'; client_id = $env:HSMVAULT_TEST_OPERATOR_ID; client_secret = $env:HSMVAULT_TEST_OPERATOR_SECRET; scope = "$env:HSMVAULT_TEST_AUDIENCE/.default" }
         # The test's own HTTP call skips the check; the module itself trusts only the given CA file.
         $token = (Invoke-RestMethod -Method Post -Uri "$env:HSMVAULT_TEST_URL/$env:HSMVAULT_TEST_TENANT/oauth2/v2.0/token" -Body $form -SkipCertificateCheck).access_token
         $context = Connect-HsmVault -ServiceUri $env:HSMVAULT_TEST_URL -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force) -CaCertificatePath $env:HSMVAULT_TEST_CA

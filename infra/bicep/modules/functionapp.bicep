@@ -79,7 +79,7 @@ var baseSettings = [
   { name: 'HsmVault__Vaults__PublicPort', value: '443' }
   { name: 'HsmVault__Auth__Authority', value: hsm.authAuthority }
   { name: 'HsmVault__Auth__TenantId', value: hsm.tenantId }
-  { name: 'HsmVault__Auth__Audience', value: hsm.authAudience }
+  { name: 'HsmVault__Auth__Audiences__0', value: hsm.authAudience }
   { name: 'HsmVault__Auth__OperatorRole', value: hsm.operatorRole }
   { name: 'HsmVault__Seed__Vaults__0__Name', value: hsm.defaultVaultName }
 ]
@@ -89,6 +89,7 @@ var optionalSettings = [
   { name: 'HsmVault__Hsm__TokenLabel', value: hsm.tokenLabel }
   { name: 'HsmVault__Hsm__TokenSerial', value: hsm.tokenSerial }
   { name: 'HsmVault__Portal__Origin', value: hsm.portalOrigin }
+  { name: 'HsmVault__Auth__Audiences__1', value: hsm.authAdditionalAudience }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId', value: hsm.initialAdminObjectId }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys', value: empty(hsm.initialAdminObjectId) ? '' : 'all' }
   { name: 'HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets', value: empty(hsm.initialAdminObjectId) ? '' : 'all' }

@@ -3,7 +3,7 @@ namespace HsmVault.Tests.Http;
 [Collection(HostCollection.Name)]
 public sealed class AuthenticationTests(HostFixture host)
 {
-    private string Challenge => $"Bearer authorization=\"{host.Authority.ToString().TrimEnd('/')}/{host.Tenant}\", resource=\"https://vault.azure.net\"";
+    private string Challenge => $"Bearer authorization=\"{host.Authority.ToString().TrimEnd('/')}/{host.Tenant}\", resource=\"{HsmVault.Identity.AuthOptions.DefaultAudience}\"";
 
     [Fact]
     public async Task No_token_is_401_with_the_sdk_challenge()

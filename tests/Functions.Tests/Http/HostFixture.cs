@@ -91,7 +91,7 @@ public sealed class HostFixture : IAsyncLifetime
         using var response = await _identity.PostAsync($"{Tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
-            ["scope"] = "https://vault.azure.net/.default",
+            ["scope"] = HsmVault.Identity.AuthOptions.DefaultAudience + "/.default",
         }));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"token request for {clientId} failed: {(int)response.StatusCode} {text}");

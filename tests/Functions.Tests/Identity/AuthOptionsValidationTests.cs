@@ -21,7 +21,9 @@ public sealed class AuthOptionsValidationTests
     public void Defaults_are_as_documented()
     {
         var options = new AuthOptions();
-        Assert.Equal("https://vault.azure.net", options.Audience);
+        Assert.Equal("https://localhost", AuthOptions.DefaultAudience);
+        Assert.Empty(options.Audiences);
+        Assert.Equal([AuthOptions.DefaultAudience], options.EffectiveAudiences);
         Assert.Equal(TimeSpan.FromMinutes(5), options.ClockSkew);
         Assert.Equal(16384, options.MaxTokenBytes);
         Assert.Equal("", options.Authority);
@@ -51,7 +53,17 @@ public sealed class AuthOptionsValidationTests
     {
         Assert.Single(Errors(o => o.ClockSkew = TimeSpan.FromMinutes(-1)));
         Assert.Single(Errors(o => o.MaxTokenBytes = 10));
-        Assert.Single(Errors(o => o.Audience = " "));
+        Assert.Single(Errors(o => o.Audiences = [" "]));
+    }
+
+    [Fact]
+    public void Audiences_are_checked()
+    {
+        Assert.Contains(Errors(o => o.Audience = "https://vault.azure.net"), e => e.Contains("Audience was replaced by HsmVault:Auth:Audiences", StringComparison.Ordinal));
+        Assert.Contains(Errors(o => o.Audiences = ["0d5c9a52-6d1a-4f43-9b0e-6f8a1c2d3e4f"]), e => e.Contains("Audiences:0 is named in the 401 challenge", StringComparison.Ordinal));
+        Assert.Contains(Errors(o => o.Audiences = ["https://a.example", "https://a.example/"]), e => e.Contains("more than once", StringComparison.Ordinal));
+        Assert.Single(Errors(o => o.Audiences = ["https://a.example", "two words"]));
+        Assert.Empty(Errors(o => o.Audiences = ["api://hsmvault", "0d5c9a52-6d1a-4f43-9b0e-6f8a1c2d3e4f"]));
     }
 
     [Fact]
@@ -106,7 +118,7 @@ public sealed class AuthOptionsValidationTests
         var options = host.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
         Assert.True(options.UsesDevelopmentIdentityProvider);
         var validator = host.Services.GetRequiredService<BearerTokenValidator>();
-        Assert.Equal("Bearer authorization=\"https://localhost:8443/11111111-1111-4111-8111-111111111111\", resource=\"https://vault.azure.net\"",
+        Assert.Equal("Bearer authorization=\"https://localhost:8443/11111111-1111-4111-8111-111111111111\", resource=\"https://localhost\"",
             validator.ChallengeHeaderValue);
         await host.StopAsync();
     }

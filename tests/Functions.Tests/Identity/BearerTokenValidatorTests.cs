@@ -216,17 +216,53 @@ public sealed class BearerTokenValidatorTests(DevIdentityServerFixture server)
     }
 
     [Fact]
-    public async Task Wrong_audience_from_the_token_endpoint_is_rejected()
+    public async Task Wrong_audience_is_rejected()
     {
-        var token = await server.RequestTokenAsync(scope: "https://storage.azure.com/.default");
+        var claims = server.GoodClaims();
+        claims["aud"] = "https://storage.azure.com";
+        var token = server.Sign(claims);
 
         AssertRejected(await ValidateAsync(token), "invalid audience", token);
     }
 
     [Fact]
+    public async Task Azure_key_vault_audience_is_refused_by_default()
+    {
+        // Issue 13, finding 5: a token for the caller's real Azure Key Vaults must not open this vault.
+        var claims = server.GoodClaims();
+        claims["aud"] = "https://vault.azure.net";
+        var token = server.Sign(claims);
+
+        AssertRejected(await ValidateAsync(token), "invalid audience", token);
+    }
+
+    [Fact]
+    public async Task Every_configured_audience_is_accepted_and_the_first_is_named_in_the_challenge()
+    {
+        using var http = server.CreateTrustingClient();
+        using var validator = new BearerTokenValidator(new AuthOptions
+        {
+            Authority = server.Authority, TenantId = F.TenantId,
+            Audiences = ["api://hsmvault-test", "https://vault.azure.net", "0d5c9a52-6d1a-4f43-9b0e-6f8a1c2d3e4f"],
+        }, http);
+
+        Assert.Equal($"Bearer authorization=\"{server.Authority}/{F.TenantId}\", resource=\"api://hsmvault-test\"", validator.ChallengeHeaderValue);
+        foreach (var aud in new[] { "api://hsmvault-test", "api://hsmvault-test/", "https://vault.azure.net", "0d5c9a52-6d1a-4f43-9b0e-6f8a1c2d3e4f" })
+        {
+            var claims = server.GoodClaims();
+            claims["aud"] = aud;
+            var outcome = await validator.ValidateAsync("Bearer " + server.Sign(claims), CancellationToken.None);
+            Assert.True(outcome.Succeeded, $"{aud}: {outcome.Error}");
+        }
+        var other = server.GoodClaims();
+        other["aud"] = AuthOptions.DefaultAudience;
+        Assert.Equal("invalid audience", (await validator.ValidateAsync("Bearer " + server.Sign(other), CancellationToken.None)).Error);
+    }
+
+    [Fact]
     public async Task Audience_with_trailing_slash_is_accepted()
     {
-        var token = await server.RequestTokenAsync(scope: "https://vault.azure.net//.default");
+        var token = await server.RequestTokenAsync(scope: AuthOptions.DefaultAudience + "//.default");
 
         var outcome = await ValidateAsync(token);
 
@@ -280,7 +316,7 @@ public sealed class BearerTokenValidatorTests(DevIdentityServerFixture server)
     public void Challenge_header_names_authority_tenant_and_resource()
     {
         Assert.Equal(
-            $"Bearer authorization=\"{server.Authority}/{F.TenantId}\", resource=\"https://vault.azure.net\"",
+            $"Bearer authorization=\"{server.Authority}/{F.TenantId}\", resource=\"{AuthOptions.DefaultAudience}\"",
             Validator.ChallengeHeaderValue);
     }
 
@@ -293,7 +329,7 @@ public sealed class BearerTokenValidatorTests(DevIdentityServerFixture server)
             TenantId = F.TenantId,
         });
         Assert.Equal(
-            "Bearer authorization=\"https://login.microsoftonline.com/11111111-1111-4111-8111-111111111111\", resource=\"https://vault.azure.net\"",
+            $"Bearer authorization=\"https://login.microsoftonline.com/11111111-1111-4111-8111-111111111111\", resource=\"{AuthOptions.DefaultAudience}\"",
             validator.ChallengeHeaderValue);
         Assert.Equal("https://login.microsoftonline.com/11111111-1111-4111-8111-111111111111/v2.0/.well-known/openid-configuration", validator.MetadataAddress);
     }

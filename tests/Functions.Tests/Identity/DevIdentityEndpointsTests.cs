@@ -74,7 +74,7 @@ public sealed class DevIdentityEndpointsTests(DevIdentityServerFixture server)
         Assert.Equal("RS256", jwt.Alg);
         Assert.Equal(server.Provider.SigningKey.KeyId, jwt.Kid);
         Assert.Equal(server.Issuer, jwt.Issuer);
-        Assert.Equal(["https://vault.azure.net"], jwt.Audiences);
+        Assert.Equal([HsmVault.Identity.AuthOptions.DefaultAudience], jwt.Audiences);
         Assert.Equal(F.TenantId, jwt.GetClaim("tid").Value);
         Assert.Equal(F.AdminObjectId, jwt.GetClaim("oid").Value);
         Assert.Equal(F.AdminObjectId, jwt.Subject);
@@ -157,14 +157,24 @@ public sealed class DevIdentityEndpointsTests(DevIdentityServerFixture server)
 
     [Theory]
     [InlineData("")]
-    [InlineData("https://vault.azure.net")]
+    [InlineData("https://localhost")]
     [InlineData("/.default")]
-    [InlineData("https://vault.azure.net/.default https://storage.azure.com/.default")]
+    [InlineData("https://localhost/.default https://storage.azure.com/.default")]
+    [InlineData("https://vault.azure.net/.default")]
     public async Task Bad_scope_is_400_invalid_scope(string scope)
     {
         var (status, body, _) = await ReadAsync(server.PostTokenRequestAsync(F.TenantId, Form(scope: scope)));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_scope", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Token_for_a_resource_that_is_not_the_vaults_audience_is_refused_naming_the_right_scope()
+    {
+        var (status, body, _) = await ReadAsync(server.PostTokenRequestAsync(F.TenantId, Form(scope: "https://vault.azure.net/.default")));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_scope", body.GetProperty("error").GetString());
+        Assert.Contains($"ask for '{F.VaultScope}'", body.GetProperty("error_description").GetString());
     }
 
     [Fact]

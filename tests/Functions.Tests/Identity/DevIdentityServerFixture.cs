@@ -30,7 +30,7 @@ public sealed class DevIdentityServerFixture : IAsyncLifetime
     public const string ForeignClientId = "foreign-app";
     public const string ForeignSecret = "dev-secret-foreign";
     public const string ForeignObjectId = "cccccccc-0000-4000-8000-000000000003";
-    public const string VaultScope = "https://vault.azure.net/.default";
+    public const string VaultScope = AuthOptions.DefaultAudience + "/.default";
 
     private WebApplication? _app;
     private X509Certificate2? _certificate;
@@ -141,7 +141,7 @@ public sealed class DevIdentityServerFixture : IAsyncLifetime
         return new Dictionary<string, object>
         {
             ["iss"] = Issuer,
-            ["aud"] = "https://vault.azure.net",
+            ["aud"] = AuthOptions.DefaultAudience,
             ["tid"] = TenantId,
             ["oid"] = AdminObjectId,
             ["sub"] = AdminObjectId,

@@ -48,7 +48,7 @@ public sealed class KeyRolloverTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var claims = new Dictionary<string, object>
         {
-            ["iss"] = $"{Authority}/{Tenant}/v2.0", ["aud"] = "https://vault.azure.net", ["tid"] = Tenant,
+            ["iss"] = $"{Authority}/{Tenant}/v2.0", ["aud"] = AuthOptions.DefaultAudience, ["tid"] = Tenant,
             ["oid"] = "aaaaaaaa-0000-4000-8000-000000000001", ["nbf"] = now, ["exp"] = now + 600,
         };
         return new JsonWebTokenHandler().CreateToken(JsonSerializer.Serialize(claims), new SigningCredentials(key, SecurityAlgorithms.RsaSha256));

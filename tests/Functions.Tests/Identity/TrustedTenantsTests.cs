@@ -65,7 +65,7 @@ public sealed class TrustedTenantsTests(DevIdentityServerFixture server)
     {
         using var validator = new BearerTokenValidator(new AuthOptions { Authority = "https://login.microsoftonline.com", TenantId = F.TenantId });
 
-        Assert.Equal($"Bearer authorization=\"https://login.microsoftonline.com/{F.OtherTenantId}\", resource=\"https://vault.azure.net\"",
+        Assert.Equal($"Bearer authorization=\"https://login.microsoftonline.com/{F.OtherTenantId}\", resource=\"{AuthOptions.DefaultAudience}\"",
             validator.ChallengeFor(F.OtherTenantId));
     }
 }

@@ -67,7 +67,7 @@ public sealed class InProcessHost : IAsyncLifetime
     {
         using var response = await Client.PostAsync($"{Tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = ClientId, ["client_secret"] = ClientSecret, ["scope"] = "https://vault.azure.net/.default",
+            ["grant_type"] = "client_credentials", ["client_id"] = ClientId, ["client_secret"] = ClientSecret, ["scope"] = HsmVault.Identity.AuthOptions.DefaultAudience + "/.default",
         }));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, text);

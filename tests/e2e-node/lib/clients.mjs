@@ -1,7 +1,7 @@
 // SDK clients as an app developer would build them, plus helpers shared by the test files.
 import { randomBytes } from 'node:crypto';
 import { KeyClient, CryptographyClient } from '@azure/keyvault-keys';
-import { env } from './env.mjs';
+import { env, VAULT_SCOPE } from './env.mjs';
 import { adminCredential } from './credential.mjs';
 import { request } from './http.mjs';
 
@@ -18,7 +18,7 @@ export const uniqueName = (prefix) => `${prefix}-${Date.now().toString(36)}-${ra
 
 /** Authenticated raw request as the admin principal. */
 export async function adminRequest(method, path, opts = {}) {
-  const { token } = await cred().getToken('https://vault.azure.net/.default');
+  const { token } = await cred().getToken(VAULT_SCOPE);
   return request(method, path, { ...opts, headers: { authorization: `Bearer ${token}`, ...(opts.headers ?? {}) } });
 }
 

@@ -1,7 +1,7 @@
 // A TokenCredential (the @azure/core-auth interface) that gets client-credentials tokens from the
 // standalone host's dev identity provider, cached until shortly before they expire.
 import { request } from './http.mjs';
-import { env } from './env.mjs';
+import { env, VAULT_SCOPE } from './env.mjs';
 
 export class DevClientCredential {
   #clientId; #secret; #tenant; #cache = new Map();
@@ -24,7 +24,7 @@ export class DevClientCredential {
   }
 }
 
-export async function fetchToken(tenant, clientId, secret, scope = 'https://vault.azure.net/.default') {
+export async function fetchToken(tenant, clientId, secret, scope = VAULT_SCOPE) {
   const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope }).toString();
   const r = await request('POST', `/${tenant}/oauth2/v2.0/token`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' }, body,

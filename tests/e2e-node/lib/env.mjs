@@ -29,5 +29,7 @@ function principal(name) {
   return { id: need(`HSMVAULT_TEST_${name}_ID`), secret: need(`HSMVAULT_TEST_${name}_SECRET`), oid: need(`HSMVAULT_TEST_${name}_OID`) };
 }
 
-export const AUDIENCE = 'https://vault.azure.net';
+// The audience the test host serves (its default, never Azure Key Vault's https://vault.azure.net) and the scope SDKs ask for.
+export const AUDIENCE = process.env.HSMVAULT_TEST_AUDIENCE || 'https://localhost';
+export const VAULT_SCOPE = `${AUDIENCE}/.default`;
 export const API_VERSION = '7.4';

@@ -22,7 +22,7 @@ export function request(method, pathOrUrl, { headers = {}, body, vault, base } =
   return new Promise((resolve, reject) => {
     const options = { method, headers: h, ca: env.ca, timeout: 30_000 };
     if (vault) {
-      options.lookup = (_host, opts, cb) => (opts?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
+      options.lookup = loopbackLookup;
       options.checkServerIdentity = wildcardIdentity;
     }
     const req = https.request(url, options, (res) => {
@@ -45,11 +45,14 @@ export function request(method, pathOrUrl, { headers = {}, body, vault, base } =
   });
 }
 
+/** dns.lookup that answers loopback for every name, as RFC 6761 asks for *.localhost (glibc does not). */
+export const loopbackLookup = (_host, opts, cb) => (opts?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
+
 /**
  * RFC 6125 wildcard matching: the certificate's *.localhost covers {vault}.localhost. Node itself refuses wildcards
  * directly under a single-label name, so vault hosts under "localhost" need this in tests; TLS trust is still checked.
  */
-function wildcardIdentity(host, cert) {
+export function wildcardIdentity(host, cert) {
   const [label, ...rest] = host.split('.');
   const names = (cert.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4).toLowerCase());
   if (label && !label.includes('*') && names.includes(`*.${rest.join('.')}`.toLowerCase())) return undefined;

@@ -1,9 +1,10 @@
 // Hand-made JWTs for negative authentication tests.
 import crypto from 'node:crypto';
+import { AUDIENCE } from './env.mjs';
 
 const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-export function claimsLike({ issuer, tenant, oid, audience = 'https://vault.azure.net' }) {
+export function claimsLike({ issuer, tenant, oid, audience = AUDIENCE }) {
   const now = Math.floor(Date.now() / 1000);
   return { aud: audience, iss: issuer, tid: tenant, oid, sub: oid, appid: 'forger', iat: now - 10, nbf: now - 10, exp: now + 3600 };
 }

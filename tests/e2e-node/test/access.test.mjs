@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { env } from '../lib/env.mjs';
+import { env, AUDIENCE } from '../lib/env.mjs';
 import { show } from '../lib/http.mjs';
 import { mgmt, onVault, createVault, grant, revoke, vaultName, tokenFor } from '../lib/access.mjs';
 
@@ -89,7 +89,7 @@ describe('identity and access', () => {
   it('a token of vault A\'s tenant is refused on vault B (other tenant) with B\'s challenge', async () => {
     const r = await onVault(b, 'GET', '/keys', { as: env.app });
     assert.equal(r.status, 401, show(r));
-    assert.equal(r.headers['www-authenticate'], `Bearer authorization="${env.url}/${env.tenant2}", resource="https://vault.azure.net"`);
+    assert.equal(r.headers['www-authenticate'], `Bearer authorization="${env.url}/${env.tenant2}", resource="${AUDIENCE}"`);
     const back = await onVault(a, 'GET', '/keys', { as: env.t2app });
     assert.equal(back.status, 401, show(back));
   });

@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { env } from '../lib/env.mjs';
+import { env, VAULT_SCOPE } from '../lib/env.mjs';
 import { request, show } from '../lib/http.mjs';
 import { onVault } from '../lib/access.mjs';
 import { launch, newPage, shot, axe, signIn } from '../lib/browser.mjs';
@@ -72,7 +72,7 @@ describe('portal', { timeout: 240_000 }, () => {
   it('the identity provider refuses a code without the right PKCE verifier, a reused code and a foreign redirect URI', async () => {
     const verifier = randomBytes(40).toString('base64url');
     const redirect = `${env.url}/portal/`;
-    const params = { client_id: 'hsmvault-portal', response_type: 'code', redirect_uri: redirect, scope: 'https://vault.azure.net/.default',
+    const params = { client_id: 'hsmvault-portal', response_type: 'code', redirect_uri: redirect, scope: VAULT_SCOPE,
       state: 'st', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const authorize = `/${env.tenant}/oauth2/v2.0/authorize`;

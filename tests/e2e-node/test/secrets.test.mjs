@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { env, API_VERSION } from '../lib/env.mjs';
+import { env, API_VERSION, VAULT_SCOPE } from '../lib/env.mjs';
 import { adminCredential, DevClientCredential } from '../lib/credential.mjs';
 import { uniqueName, hostIsUp, adminRequest } from '../lib/clients.mjs';
 import { request, show } from '../lib/http.mjs';
@@ -201,7 +201,7 @@ describe('secrets (@azure/keyvault-secrets)', () => {
     assert.match(set.message, /secrets set permission/);
     // The SDK's pager reports only the status; the body says which permission is missing.
     await refused((async () => { for await (const _ of outsider.listPropertiesOfSecrets()) { /* drain */ } })(), 403);
-    const { token } = await new DevClientCredential(env.noAccess).getToken('https://vault.azure.net/.default');
+    const { token } = await new DevClientCredential(env.noAccess).getToken(VAULT_SCOPE);
     const r = await request('GET', `/secrets?api-version=${API_VERSION}`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(r.status, 403, show(r));
     assert.equal(r.json.error.innererror.code, 'AccessDenied');

@@ -2,7 +2,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyClient } from '@azure/keyvault-keys';
-import { env, API_VERSION } from '../lib/env.mjs';
+import { env, API_VERSION, AUDIENCE } from '../lib/env.mjs';
 import { request, show } from '../lib/http.mjs';
 import { fetchToken, DevClientCredential } from '../lib/credential.mjs';
 import { hostIsUp, keyClient, uniqueName } from '../lib/clients.mjs';
@@ -19,7 +19,7 @@ describe('security', () => {
   const getKey = (headers = {}) => request('GET', `/keys/${keyName}?api-version=${API_VERSION}`, { headers });
   const assert401 = (r) => {
     assert.equal(r.status, 401, show(r));
-    assert.equal(r.headers['www-authenticate'], `Bearer authorization="${env.url}/${env.tenant}", resource="https://vault.azure.net"`);
+    assert.equal(r.headers['www-authenticate'], `Bearer authorization="${env.url}/${env.tenant}", resource="${AUDIENCE}"`);
   };
 
   it('identity provider: discovery and JWKS are served', async () => {

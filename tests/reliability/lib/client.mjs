@@ -42,7 +42,7 @@ export function call(base, ca, method, path, { token, body, headers = {}, timeou
 
 export async function token(base, ca, tenant, { id, secret }) {
   const body = Buffer.from(new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret,
-    scope: 'https://vault.azure.net/.default' }).toString());
+    scope: 'https://localhost/.default' }).toString());
   for (let i = 0; i < 50; i++) {
     const r = await call(base, ca, 'POST', `/${tenant}/oauth2/v2.0/token`, { raw: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     if (r.status === 200 && r.json?.access_token) return r.json.access_token;

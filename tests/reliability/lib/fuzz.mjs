@@ -58,7 +58,7 @@ export function corpus(ctx) {
     { method: 'GET', path: `/management/vaults/default/accessPolicies?${m}`, operator: true },
     { method: 'PUT', path: `/management/vaults/default/accessPolicies/${appOid}?key=fz-*&${m}`, operator: true, body: { permissions: { keys: ['get'] } } },
     { method: 'DELETE', path: `/management/vaults/default/accessPolicies/${appOid}?key=fz-*&${m}`, operator: true },
-    { method: 'POST', path: `/${ctx.tenant}/oauth2/v2.0/token`, form: 'grant_type=client_credentials&client_id=nobody&client_secret=x&scope=https%3A%2F%2Fvault.azure.net%2F.default' },
+    { method: 'POST', path: `/${ctx.tenant}/oauth2/v2.0/token`, form: 'grant_type=client_credentials&client_id=nobody&client_secret=x&scope=https%3A%2F%2Flocalhost%2F.default' },
     { method: 'GET', path: `/${ctx.tenant}/v2.0/.well-known/openid-configuration` },
     { method: 'GET', path: `/portal/` },
   ];

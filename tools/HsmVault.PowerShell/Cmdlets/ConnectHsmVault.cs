@@ -76,9 +76,9 @@ public sealed class ConnectHsmVault : PSCmdlet
     [Parameter]
     public Uri? AuthorityHost { get; set; }
 
-    /// <summary>The token audience the service expects (HsmVault__Auth__Audience).</summary>
+    /// <summary>The token audience the service expects (the first of HsmVault__Auth__Audiences); by default the one its 401 challenge names.</summary>
     [Parameter]
-    public string Audience { get; set; } = "https://vault.azure.net";
+    public string? Audience { get; set; }
 
     /// <summary>Trust this PEM certificate (e.g. the local vault's .local/data/tls-cert.pem) for the service and the identity provider.</summary>
     [Parameter]
@@ -96,7 +96,19 @@ public sealed class ConnectHsmVault : PSCmdlet
         var messages = new BlockingCollection<string>();
         var (credential, type, account) = CreateCredential(http, messages);
         var suffix = VaultDnsSuffix ?? ServiceUri.Host;
-        var connection = new HsmVaultConnection(ServiceUri, suffix, credential, Audience, http, type, account, Tenant);
+        string audience;
+        try
+        {
+            audience = Audience ?? (ParameterSetName == TokenSet ? "" : ChallengeAudience.DiscoverAsync(http, ServiceUri, CancellationToken.None).GetAwaiter().GetResult());
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException)
+        {
+            http.Dispose();
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not read the service's audience: {e.Message.Split('\n')[0]}"),
+                "AudienceDiscoveryFailed", ErrorCategory.ConnectionError, ServiceUri));
+            return;
+        }
+        var connection = new HsmVaultConnection(ServiceUri, suffix, credential, audience, http, type, account, Tenant);
         try
         {
             var token = RunShowingMessages(connection.Client.AcquireTokenAsync(CancellationToken.None), messages);

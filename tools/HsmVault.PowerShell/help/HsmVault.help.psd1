@@ -37,7 +37,7 @@
                 AccessToken           = 'A bearer token for the service''s audience, as a SecureString; used until it expires.'
                 Tenant                = 'The directory (tenant) id to sign in to.'
                 AuthorityHost         = 'The identity provider, e.g. https://login.microsoftonline.com (the default). Locally: the service URL.'
-                Audience              = 'The token audience the service expects (HsmVault__Auth__Audience); default https://vault.azure.net.'
+                Audience              = 'The token audience the service expects (the first of HsmVault__Auth__Audiences); by default the one its 401 challenge names.'
                 CaCertificatePath     = 'A PEM file whose certificates are trusted, in addition to none, for the service and the identity provider (the local vault''s self-signed certificate).'
                 VaultDnsSuffix        = 'The DNS suffix of vault hosts ({vault}.{suffix}); by default the service''s host name.'
             }

@@ -81,19 +81,20 @@ variable "integration_subnet_id" {
 variable "hsm" {
   description = "Values of the HsmVault__* app settings."
   type = object({
-    library_path            = string
-    token_label             = string
-    token_serial            = string
-    max_idle_sessions       = number
-    table_prefix            = string
-    vault_dns_suffix        = string
-    default_vault_name      = string
-    auth_authority          = string
-    tenant_id               = string
-    auth_audience           = string
-    operator_role           = string
-    portal_origin           = string
-    initial_admin_object_id = string
+    library_path             = string
+    token_label              = string
+    token_serial             = string
+    max_idle_sessions        = number
+    table_prefix             = string
+    vault_dns_suffix         = string
+    default_vault_name       = string
+    auth_authority           = string
+    tenant_id                = string
+    auth_audience            = string
+    auth_additional_audience = string
+    operator_role            = string
+    portal_origin            = string
+    initial_admin_object_id  = string
   })
 }
 
@@ -137,19 +138,20 @@ locals {
     "HsmVault__Vaults__PublicPort"               = "443"
     "HsmVault__Auth__Authority"                  = var.hsm.auth_authority
     "HsmVault__Auth__TenantId"                   = var.hsm.tenant_id
-    "HsmVault__Auth__Audience"                   = var.hsm.auth_audience
+    "HsmVault__Auth__Audiences__0"               = var.hsm.auth_audience
     "HsmVault__Auth__OperatorRole"               = var.hsm.operator_role
     "HsmVault__Seed__Vaults__0__Name"            = var.hsm.default_vault_name
   }
 
   # Left out when empty (the app treats a missing setting as unset).
   optional_settings = {
-    "HsmVault__Hsm__TokenLabel"                               = var.hsm.token_label
-    "HsmVault__Hsm__TokenSerial"                              = var.hsm.token_serial
-    "HsmVault__Portal__Origin"                                = var.hsm.portal_origin
-    "HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId"  = var.hsm.initial_admin_object_id
-    "HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys"      = var.hsm.initial_admin_object_id == "" ? "" : "all"
-    "HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets"   = var.hsm.initial_admin_object_id == "" ? "" : "all"
+    "HsmVault__Hsm__TokenLabel"                              = var.hsm.token_label
+    "HsmVault__Hsm__TokenSerial"                             = var.hsm.token_serial
+    "HsmVault__Portal__Origin"                               = var.hsm.portal_origin
+    "HsmVault__Auth__Audiences__1"                           = var.hsm.auth_additional_audience
+    "HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId" = var.hsm.initial_admin_object_id
+    "HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys"     = var.hsm.initial_admin_object_id == "" ? "" : "all"
+    "HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets"  = var.hsm.initial_admin_object_id == "" ? "" : "all"
   }
 
   app_settings = merge(local.base_settings, { for k, v in local.optional_settings : k => v if v != "" })
