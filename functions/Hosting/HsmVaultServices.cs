@@ -67,6 +67,7 @@ public static class HsmVaultServices
         services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());
         services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
         services.AddSingleton<AuditStep>();
+        services.AddSingleton<FailedAuthentications>();
         services.AddSingleton<AuditQuery>();
         services.AddSingleton<AuditRetention>();
         services.AddSingleton<VaultRequestPipeline>();

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -26,6 +28,11 @@ public sealed class HostFixture : IAsyncLifetime
     public string Tenant { get; private set; } = "";
     public string TablesConnectionString { get; private set; } = "";
     public HttpClient Client { get; private set; } = null!;
+    /// <summary>
+    /// Sends from 127.0.0.3 (all of 127/8 is loopback): floods of bad tokens go through it, so that they spend that address's
+    /// failed-authentication budget, not the one of 127.0.0.1 every other test comes from.
+    /// </summary>
+    public HttpClient FloodClient { get; private set; } = null!;
     public X509Certificate2 Certificate { get; private set; } = null!;
 
     public Task InitializeAsync()
@@ -39,12 +46,32 @@ public sealed class HostFixture : IAsyncLifetime
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, errors) => TrustedByCa(presented, errors) },
         }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        FloodClient = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, errors) => TrustedByCa(presented, errors) },
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.3"), 0));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
         return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
     {
         Client?.Dispose();
+        FloodClient?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -90,7 +117,7 @@ public sealed class HostFixture : IAsyncLifetime
 
     /// <summary>Sends a vault request; api-version is added unless <paramref name="apiVersion"/> is null.</summary>
     public async Task<VaultResponse> SendAsync(HttpMethod method, string path, object? body = null, string? token = null,
-        string? apiVersion = ApiVersion, string? clientRequestId = null, string? rawBody = null, string? query = null)
+        string? apiVersion = ApiVersion, string? clientRequestId = null, string? rawBody = null, string? query = null, HttpClient? via = null)
     {
         var uri = path + (apiVersion is null ? "" : $"?api-version={Uri.EscapeDataString(apiVersion)}") + (query is null ? "" : (apiVersion is null ? "?" : "&") + query);
         using var request = new HttpRequestMessage(method, uri);
@@ -98,7 +125,7 @@ public sealed class HostFixture : IAsyncLifetime
         if (clientRequestId is not null) request.Headers.Add("x-ms-client-request-id", clientRequestId);
         if (rawBody is not null) request.Content = new StringContent(rawBody, Encoding.UTF8, "application/json");
         else if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        using var response = await Client.SendAsync(request);
+        using var response = await (via ?? Client).SendAsync(request);
         return await VaultResponse.ReadAsync(response);
     }
 

@@ -1,5 +1,6 @@
 using HsmVault.Hosting;
 using HsmVault.Hsm;
+using HsmVault.Audit;
 using HsmVault.Http;
 using HsmVault.Storage;
 using HsmVault.Throttling;
@@ -26,6 +27,7 @@ public sealed class OptionsProblemsTests
         Assert.Empty(new VaultOptions().Problems());
         Assert.Empty(new LimitsOptions().Problems());
         Assert.Empty(new ThrottlingOptions().Problems());
+        Assert.Empty(new AuditOptions().Problems());
         Assert.Empty(new StandaloneOptions().Problems());
         Assert.Empty(SeedSettings.Problems(new SeedOptions()));
         Assert.Empty(HsmSettings.Problems(new HsmOptions { LibraryPath = "/lib/p11.so", TokenLabel = "t", UserPin = "1234" }));
@@ -52,8 +54,21 @@ public sealed class OptionsProblemsTests
     }
 
     [Fact]
-    public void Limits() =>
+    public void Limits()
+    {
         AssertOneProblem(new LimitsOptions { MaxRequestBodyBytes = 10 }.Problems(), "HsmVault:Limits:MaxRequestBodyBytes", "got 10");
+        AssertOneProblem(new LimitsOptions { FailedAuthenticationBurst = -1 }.Problems(), "HsmVault:Limits:FailedAuthenticationBurst", "got -1");
+        AssertOneProblem(new LimitsOptions { FailedAuthenticationsPerMinute = 0 }.Problems(), "HsmVault:Limits:FailedAuthenticationsPerMinute");
+        AssertOneProblem(new LimitsOptions { FailedAuthenticationAddresses = 5 }.Problems(), "HsmVault:Limits:FailedAuthenticationAddresses");
+        Assert.Empty(new LimitsOptions { FailedAuthenticationBurst = 0 }.Problems());
+    }
+
+    [Fact]
+    public void Audit_backlog_share_per_vault_fits_the_whole()
+    {
+        AssertOneProblem(new AuditOptions { MaxPendingPerVault = 0 }.Problems(), "HsmVault:Audit:MaxPendingPerVault");
+        AssertOneProblem(new AuditOptions { MaxPending = 100, MaxPendingPerVault = 101 }.Problems(), "HsmVault:Audit:MaxPendingPerVault", "got 101");
+    }
 
     [Fact]
     public void Throttling()
