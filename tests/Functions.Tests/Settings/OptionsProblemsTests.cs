@@ -2,6 +2,7 @@ using HsmVault.Hosting;
 using HsmVault.Hsm;
 using HsmVault.Audit;
 using HsmVault.Http;
+using HsmVault.Keys;
 using HsmVault.Storage;
 using HsmVault.Throttling;
 using HsmVault.Vaults;
@@ -27,6 +28,7 @@ public sealed class OptionsProblemsTests
         Assert.Empty(new VaultOptions().Problems());
         Assert.Empty(new LimitsOptions().Problems());
         Assert.Empty(new ThrottlingOptions().Problems());
+        Assert.Empty(new QuotaOptions().Problems());
         Assert.Empty(new AuditOptions().Problems());
         Assert.Empty(new StandaloneOptions().Problems());
         Assert.Empty(SeedSettings.Problems(new SeedOptions()));
@@ -61,6 +63,20 @@ public sealed class OptionsProblemsTests
         AssertOneProblem(new LimitsOptions { FailedAuthenticationsPerMinute = 0 }.Problems(), "HsmVault:Limits:FailedAuthenticationsPerMinute");
         AssertOneProblem(new LimitsOptions { FailedAuthenticationAddresses = 5 }.Problems(), "HsmVault:Limits:FailedAuthenticationAddresses");
         Assert.Empty(new LimitsOptions { FailedAuthenticationBurst = 0 }.Problems());
+    }
+
+    [Fact]
+    public void Quotas()
+    {
+        AssertOneProblem(new QuotaOptions { MaxKeysPerVault = 0 }.Problems(), "HsmVault:Quotas:MaxKeysPerVault", "got 0");
+        AssertOneProblem(new QuotaOptions { MaxVersionsPerKey = -2 }.Problems(), "HsmVault:Quotas:MaxVersionsPerKey");
+        AssertOneProblem(new QuotaOptions { KeyCreatesPerSecond = 0 }.Problems(), "HsmVault:Quotas:KeyCreatesPerSecond");
+        var perVault = new QuotaOptions();
+        perVault.Vaults["small"] = new VaultQuotas { MaxKeysPerVault = 0 };
+        AssertOneProblem(perVault.Problems(), "HsmVault:Quotas:Vaults:small:MaxKeysPerVault");
+        perVault.Vaults["small"] = new VaultQuotas { MaxKeysPerVault = 3 };
+        Assert.Equal((3, 500, 50), (perVault.For("SMALL").MaxKeysPerVault!.Value, perVault.For("small").MaxVersionsPerKey!.Value, perVault.For("other").KeyCreatesPerSecond!.Value));
+        Assert.Equal(25_000, perVault.For("other").MaxKeysPerVault);
     }
 
     [Fact]
