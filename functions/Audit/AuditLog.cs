@@ -42,6 +42,7 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     private readonly ConcurrentDictionary<string, int> _parts = new();     // hour folder → current part
     private readonly ConcurrentDictionary<string, bool> _created = new();  // blobs known to exist
     private int _pending;
+    private readonly ConcurrentDictionary<string, int> _pendingByVault = new(StringComparer.OrdinalIgnoreCase);
     private Task _writer = Task.CompletedTask;
 
     /// <summary>This instance's chain: start time plus a random suffix, unique across restarts and instances.</summary>
@@ -56,8 +57,16 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     private long _seq;
     private string _prev = AuditChainFormat.GenesisHash;
 
-    /// <summary>Storage is so far behind that new operations are refused (503) before they run.</summary>
-    public bool IsBacklogged => Volatile.Read(ref _pending) >= _options.MaxPending;
+    /// <summary>
+    /// Storage is so far behind that new operations on <paramref name="vault"/> are refused (503) before they run: the vault
+    /// has <see cref="AuditOptions.MaxPendingPerVault"/> records waiting, or all vaults together <see cref="AuditOptions.MaxPending"/>.
+    /// One busy vault fills only its own share of the queue.
+    /// </summary>
+    public bool IsBacklogged(string vault) =>
+        Volatile.Read(ref _pending) >= _options.MaxPending || _pendingByVault.GetValueOrDefault(vault) >= _options.MaxPendingPerVault;
+
+    /// <summary>Records waiting to be stored for <paramref name="vault"/>.</summary>
+    public int PendingFor(string vault) => _pendingByVault.GetValueOrDefault(vault);
 
     /// <summary>Observers of each commit: records and elapsed time (telemetry).</summary>
     public event Action<int, TimeSpan>? Committed;
@@ -89,14 +98,23 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     /// <summary>Queues a record nobody waits for (aggregates of failures before authentication).</summary>
     public void Post(AuditRecord record) => Enqueue(new Pending(record, null));
 
+    // The queue is unbounded, so no writer ever waits for room: admission is IsBacklogged's job, before an operation runs.
     private void Enqueue(Pending p)
     {
         Interlocked.Increment(ref _pending);
+        _pendingByVault.AddOrUpdate(p.Record.Vault, 1, (_, n) => n + 1);
         if (!_queue.Writer.TryWrite(p))
         {
-            Interlocked.Decrement(ref _pending);
+            Settled(p);
             throw new AuditUnavailableException("The audit log is shutting down.");
         }
+    }
+
+    private void Settled(Pending p)
+    {
+        Interlocked.Decrement(ref _pending);
+        // An entry at zero is left in place: removing it could race with a concurrent increment.
+        _pendingByVault.AddOrUpdate(p.Record.Vault, 0, (_, n) => Math.Max(0, n - 1));
     }
 
     public Task StartAsync(CancellationToken ct)
@@ -126,8 +144,11 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
                 await Usage.AddAsync(batch.Select(p => p.Record));
             }
             StoredHead = (_seq, _prev);
-            Interlocked.Add(ref _pending, -batch.Count);
-            foreach (var p in batch) p.Stored?.TrySetResult();
+            foreach (var p in batch)
+            {
+                Settled(p);
+                p.Stored?.TrySetResult();
+            }
             Committed?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
             batch.Clear();
         }

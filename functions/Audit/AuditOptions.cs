@@ -17,6 +17,9 @@ public sealed class AuditOptions
     /// <summary>Records waiting to be stored beyond which new operations are refused (503) rather than queued.</summary>
     public int MaxPending { get; set; } = 20_000;
 
+    /// <summary>Records of one vault waiting to be stored beyond which that vault's new operations are refused (503).</summary>
+    public int MaxPendingPerVault { get; set; } = 5_000;
+
     /// <summary>How often the chain head is signed in the HSM (when the chain moved).</summary>
     public TimeSpan HeadSigningInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -34,6 +37,8 @@ public sealed class AuditOptions
         if (RetentionDays < 0) yield return "HsmVault:Audit:RetentionDays must be 0 (keep) or more";
         if (CommitTimeout <= TimeSpan.Zero) yield return "HsmVault:Audit:CommitTimeout must be positive";
         if (MaxPending < 1) yield return "HsmVault:Audit:MaxPending must be at least 1";
+        if (MaxPendingPerVault < 1 || MaxPendingPerVault > MaxPending)
+            yield return $"HsmVault:Audit:MaxPendingPerVault must be between 1 and MaxPending ({MaxPending}); got {MaxPendingPerVault}";
         if (HeadSigningInterval <= TimeSpan.Zero) yield return "HsmVault:Audit:HeadSigningInterval must be positive";
         if (UnauthenticatedWindow <= TimeSpan.Zero) yield return "HsmVault:Audit:UnauthenticatedWindow must be positive";
         if (MaxUnauthenticatedKeys < 1) yield return "HsmVault:Audit:MaxUnauthenticatedKeys must be at least 1";

@@ -34,6 +34,7 @@ public static class HsmVaultServices
         services.AddValidatedOptions<LimitsOptions>(configuration, LimitsOptions.Section, o => o.Problems());
         services.AddValidatedOptions<SeedOptions>(configuration, SeedOptions.Section, SeedSettings.Problems);
         services.AddValidatedOptions<ThrottlingOptions>(configuration, ThrottlingOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<QuotaOptions>(configuration, QuotaOptions.Section, o => o.Problems());
         services.AddValidatedOptions<HsmOptions>(configuration, HsmSettings.Section, HsmSettings.Problems);
         services.AddValidatedOptions<AuditOptions>(configuration, AuditOptions.Section, o => o.Problems());
         services.Configure<TimerOptions>(configuration.GetSection(TimerOptions.Section));
@@ -67,6 +68,7 @@ public static class HsmVaultServices
         services.AddHostedService(sp => sp.GetRequiredService<VaultStateWatcher>());
         services.TryAddSingleton(new ClientAddresses(trustForwardedFor: false));
         services.AddSingleton<AuditStep>();
+        services.AddSingleton<FailedAuthentications>();
         services.AddSingleton<AuditQuery>();
         services.AddSingleton<AuditRetention>();
         services.AddSingleton<VaultRequestPipeline>();
@@ -90,6 +92,7 @@ public static class HsmVaultServices
         services.AddSingleton<IPurgeableObjects>(sp => sp.GetRequiredService<KeyObjects>());
         services.AddSingleton<KeyRotationPolicies>();
         services.AddSingleton<KeyRotationSweep>();
+        services.AddSingleton<KeyQuotas>();
         services.AddSingleton<KeyLifecycle>();
         services.AddSingleton<KeyCrypto>();
         services.AddSingleton<AesModeBinding>();

@@ -22,6 +22,7 @@ public sealed class ManagementPipeline(
     BearerTokenValidator tokens,
     RequestThrottle throttle,
     AuditStep audit,
+    FailedAuthentications failedAuthentications,
     IOptions<AuthOptions> auth,
     IOptions<LimitsOptions> limits,
     ILogger<ManagementPipeline> logger)
@@ -45,6 +46,7 @@ public sealed class ManagementPipeline(
         {
             if (!hosts.IsBareSuffix(request.Host.Host))
                 throw VaultException.NotFound("NotFound", "The management API is served on the service's own host name, not on a vault's.");
+            failedAuthentications.Demand(request, tokens);
             apiVersion = ManagementApiVersion.Require(request.Query["api-version"]);
             caller = await RequestTelemetry.StepAsync(Spans.Authenticate, () => CallerAuthentication.AuthenticateAsync(tokens, request, auth.Value.TenantId));
             throttle.DemandCaller(AuditVault, caller.ObjectId);
@@ -59,6 +61,7 @@ public sealed class ManagementPipeline(
         catch (Exception e)
         {
             result = KeyVaultErrors.FailureOf(e, request, operation, correlationId, logger);
+            failedAuthentications.Observe(request, result.Status);
             if (result.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = tokens.ChallengeHeaderValue;
         }

@@ -25,6 +25,7 @@ public sealed class VaultRequestPipeline(
     RequestThrottle throttle,
     AuditLog audit,
     AuditStep auditStep,
+    FailedAuthentications failedAuthentications,
     IOptions<LimitsOptions> limits,
     PortalCors cors,
     ILogger<VaultRequestPipeline> logger)
@@ -52,6 +53,8 @@ public sealed class VaultRequestPipeline(
             VaultException? unknown = null;
             try { vault = await vaults.ResolveAsync(request.Host.Host, request.HttpContext.RequestAborted); }
             catch (VaultException e) when (e.Status == HttpStatusCode.NotFound) { unknown = e; }
+            // Before anything costs more than a lookup: an address flooding bad tokens is refused here (counted in aggregates).
+            failedAuthentications.Demand(request, tokens);
             apiVersion = ApiVersion.Require(request.Query["api-version"]);
             if (unknown is not null)
             {
@@ -72,13 +75,14 @@ public sealed class VaultRequestPipeline(
                 await policies.DemandAsync(authorizing, authenticated, operation.Scope, operation.Permission, objectName, request.HttpContext.RequestAborted);
                 return true;
             });
-            if (refusedForBacklog = audit.IsBacklogged) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", RetryAfter.AuditBacklog);
+            if (refusedForBacklog = audit.IsBacklogged(vault.Name)) throw VaultException.Unavailable("The audit log cannot keep up; retry shortly.", RetryAfter.AuditBacklog);
             context = new RequestContext(request, vault, caller, apiVersion, limits.Value.MaxRequestBodyBytes);
             result = await execute(context);
         }
         catch (Exception e)
         {
             result = KeyVaultErrors.FailureOf(e, request, operation.Name, correlationId, logger);
+            failedAuthentications.Observe(request, result.Status);
             if (result.Status == HttpStatusCode.Unauthorized)
                 request.HttpContext.Response.Headers.WWWAuthenticate = vault is null ? tokens.ChallengeHeaderValue : tokens.ChallengeFor(vault.TenantId);
         }

@@ -319,5 +319,14 @@ public sealed class BearerTokenValidator : IDisposable
         _ => "invalid token",
     };
 
+    /// <summary>Whether the header carries a token that already passed full validation: a lookup, never a signature check.</summary>
+    public bool IsKnownValid(string? authorizationHeader)
+    {
+        var header = authorizationHeader?.Trim();
+        var space = header?.IndexOf(' ') ?? -1;
+        return space > 0 && header!.AsSpan(0, space).Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+            && _validated.TryGet(header[(space + 1)..].Trim(), out _);
+    }
+
     public void Dispose() => _ownedHttpClient?.Dispose();
 }

@@ -28,6 +28,7 @@ public sealed partial class KeyLifecycle
         var target = family switch { KeyFamily.Rsa => HsmTransferTarget.Rsa, KeyFamily.Ec => HsmTransferTarget.Ec, _ => HsmTransferTarget.Aes };
         var request = new HsmTransferImport(new HsmKeyId(kek.HsmKeyId), blob.OaepHash, blob.Ciphertext, target, curve, KeyTypes.UsageOf(ops),
             $"{ctx.Vault.Name}/{name}/{entity.Version}");
+        await quotas.DemandNewVersionAsync(ctx, name);
         HsmImportedKey imported;
         try
         {

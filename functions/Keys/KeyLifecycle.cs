@@ -26,7 +26,7 @@ public sealed class KeyObjects(KeyStore store, IHsm hsm, ResiliencePipelines res
 /// </summary>
 public sealed partial class KeyLifecycle(
     IHsm hsm, KeyObjects objects, KeyStore store, KeyMapper mapper, KeyRotationPolicies policies, BackupBlobs backups,
-    ResiliencePipelines resilience, TimeProvider clock, ILogger<KeyLifecycle> logger)
+    ResiliencePipelines resilience, KeyQuotas quotas, TimeProvider clock, ILogger<KeyLifecycle> logger)
 {
     public async Task<KeyBundle> CreateAsync(OperationContext ctx, string name, KeyCreateParameters p)
     {
@@ -61,6 +61,7 @@ public sealed partial class KeyLifecycle(
                 break;
         }
         ctx.AuditAlgorithm = entity.Curve ?? $"{p.Kty}-{entity.KeySize}";
+        await quotas.DemandNewVersionAsync(ctx, name);
         // Key generation is not idempotent: it runs once, never retried blindly.
         var id = resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(generate);
         return await PersistAsync(ctx, entity, id);
@@ -101,6 +102,7 @@ public sealed partial class KeyLifecycle(
                 break;
         }
         ctx.AuditAlgorithm = entity.Curve ?? $"{kty}-{entity.KeySize}";
+        await quotas.DemandNewVersionAsync(ctx, name);
         var id = resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(import);
         return await PersistAsync(ctx, entity, id);
     }
@@ -188,6 +190,7 @@ public sealed partial class KeyLifecycle(
     {
         var backup = await objects.OpenBackupAsync<KeyBackup>(ctx, backups, p.Value);
         var name = backup.Name;
+        await quotas.DemandRestoreAsync(ctx, name, backup.Versions.Count);
         var created = new List<HsmKeyId>();
         try
         {

@@ -196,6 +196,31 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
         }
     }
 
+    /// <summary>Names in the vault, live or soft-deleted, counted up to <paramref name="stopAt"/> (for quotas).</summary>
+    public async Task<int> CountNamesAsync(string vault, int stopAt, CancellationToken ct)
+    {
+        var live = await CountAsync(vault, VersionedEntity.CurrentPrefixFrom, VersionedEntity.CurrentPrefixTo, stopAt, ct);
+        return live >= stopAt ? live : live + await CountAsync(vault, VersionedEntity.DeletedPrefixFrom, VersionedEntity.DeletedPrefixTo, stopAt - live, ct);
+    }
+
+    /// <summary>Versions of <paramref name="name"/>, counted up to <paramref name="stopAt"/> (for quotas).</summary>
+    public Task<int> CountVersionsAsync(string vault, string name, int stopAt, CancellationToken ct) =>
+        CountAsync(vault, VersionedEntity.VersionsFrom(name), VersionedEntity.VersionsTo(name), stopAt, ct);
+
+    private static readonly string[] CountColumns = ["RowKey", nameof(VersionedEntity.Abandoned)];
+
+    private async Task<int> CountAsync(string vault, string from, string to, int stopAt, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {vault} and RowKey ge {from} and RowKey lt {to}");
+        return await resilience.StorageRead.ExecuteAsync(async t =>
+        {
+            var n = 0;
+            await foreach (var row in table.QueryAsync<T>(filter, 1000, CountColumns, t))
+                if (!row.Abandoned && ++n >= stopAt) break;
+            return n;
+        }, ct);
+    }
+
     public Task<Page<T>> ListCurrentAsync(string vault, int maxResults, string? continuation, CancellationToken ct) =>
         PageAsync(vault, VersionedEntity.CurrentPrefixFrom, VersionedEntity.CurrentPrefixTo, maxResults, continuation, ct);
 

@@ -28,7 +28,8 @@ public sealed class RequestThrottle : IDisposable
 
     public void DemandCaller(string vault, string objectId) => Demand(_callers.AttemptAcquire((vault, objectId)), $"caller '{objectId}' on vault '{vault}'");
 
-    private static void Demand(RateLimitLease lease, string what)
+    /// <summary>Nothing when the lease was acquired, else 429 Throttled with Retry-After.</summary>
+    public static void Demand(RateLimitLease lease, string what)
     {
         using (lease)
         {
@@ -45,7 +46,8 @@ public sealed class RequestThrottle : IDisposable
     private int CallerLimit(string vault) =>
         _options.Vaults.TryGetValue(vault, out var v) && v.CallerRequestsPerSecond is { } n ? n : _options.CallerRequestsPerSecond;
 
-    private static TokenBucketRateLimiterOptions Bucket(int perSecond)
+    /// <summary>A bucket of <paramref name="perSecond"/> permits a second, bursting up to one second's worth, never queueing.</summary>
+    public static TokenBucketRateLimiterOptions Bucket(int perSecond)
     {
         perSecond = Math.Max(1, perSecond);
         return new TokenBucketRateLimiterOptions

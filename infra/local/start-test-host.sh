@@ -91,6 +91,10 @@ log="$dir/host.log"
   # Low limits for two vaults the throttling test creates; every other vault keeps the generous defaults.
   export HsmVault__Throttling__Vaults__throttledcaller__CallerRequestsPerSecond=5
   export HsmVault__Throttling__Vaults__throttledvault__VaultRequestsPerSecond=5
+  # Small key quotas for two vaults the quota test creates (tests/e2e-node/test/quotas.test.mjs).
+  export HsmVault__Quotas__Vaults__quotavault__MaxKeysPerVault=3
+  export HsmVault__Quotas__Vaults__quotavault__MaxVersionsPerKey=2
+  export HsmVault__Quotas__Vaults__quotarate__KeyCreatesPerSecond=1
   if [ -n "$primary" ]; then export HsmVault__Auth__Authority="$HSMVAULT_TEST_URL"; fi
   # The scheduled purge runs every 3 s here (every 5 minutes by default), so a test can watch both instances' timers.
   export HsmVault__Timers__Schedules__ScheduledPurge='*/3 * * * * *'

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -36,6 +38,11 @@ public sealed class HostFixture : IAsyncLifetime
     public string Tenant { get; private set; } = "";
     public string TablesConnectionString { get; private set; } = "";
     public HttpClient Client => _app.Client;
+    /// <summary>
+    /// Sends from 127.0.0.3 (all of 127/8 is loopback): floods of bad tokens go through it, so that they spend that address's
+    /// failed-authentication budget, not the one of 127.0.0.1 every other test comes from.
+    /// </summary>
+    public HttpClient FloodClient { get; private set; } = null!;
     public X509Certificate2 Certificate { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -58,12 +65,32 @@ public sealed class HostFixture : IAsyncLifetime
             otel => otel.WithLogging(l => l.AddProcessor(new SimpleLogRecordExportProcessor(new LogFileExporter(logPath)))));
         // The line the out-of-process host prints on its console, which the hygiene tests look for to know the file is a host's log.
         await File.AppendAllTextAsync(logPath, $"HsmVault vault ready at {BaseUri} (in the .NET tests' process)\n");
+        FloodClient = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, errors) => TrustedByCa(presented, errors) },
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.3"), 0));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public async Task DisposeAsync()
     {
         _identity?.Dispose();
         if (_app is not null) await _app.DisposeAsync();
+        FloodClient?.Dispose();
     }
 
     /// <summary>Name and date checks stay on; the chain must end at exactly the configured certificate.</summary>
@@ -108,7 +135,7 @@ public sealed class HostFixture : IAsyncLifetime
 
     /// <summary>Sends a vault request; api-version is added unless <paramref name="apiVersion"/> is null.</summary>
     public async Task<VaultResponse> SendAsync(HttpMethod method, string path, object? body = null, string? token = null,
-        string? apiVersion = ApiVersion, string? clientRequestId = null, string? rawBody = null, string? query = null)
+        string? apiVersion = ApiVersion, string? clientRequestId = null, string? rawBody = null, string? query = null, HttpClient? via = null)
     {
         var uri = path + (apiVersion is null ? "" : $"?api-version={Uri.EscapeDataString(apiVersion)}") + (query is null ? "" : (apiVersion is null ? "?" : "&") + query);
         using var request = new HttpRequestMessage(method, uri);
@@ -116,7 +143,7 @@ public sealed class HostFixture : IAsyncLifetime
         if (clientRequestId is not null) request.Headers.Add("x-ms-client-request-id", clientRequestId);
         if (rawBody is not null) request.Content = new StringContent(rawBody, Encoding.UTF8, "application/json");
         else if (body is not null) request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        using var response = await Client.SendAsync(request);
+        using var response = await (via ?? Client).SendAsync(request);
         return await VaultResponse.ReadAsync(response);
     }
 

@@ -6,6 +6,7 @@ using HsmVault.Resilience;
 using HsmVault.Tests.Secrets;
 using HsmVault.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HsmVault.Tests.Lifecycle;
@@ -46,7 +47,7 @@ public sealed class BackupBlobTests : IAsyncLifetime
         var store = new KeyStore(_storage.Tables, _resilience);
         var policies = new KeyRotationPolicies(_storage.Tables, _resilience, clock);
         var keys = new KeyLifecycle(hsm, new KeyObjects(store, hsm, _resilience, policies, clock), store, new KeyMapper(hsm, _resilience), policies,
-            new BackupBlobs(hsm, _resilience), _resilience, clock, NullLogger<KeyLifecycle>.Instance);
+            new BackupBlobs(hsm, _resilience), _resilience, new KeyQuotas(Options.Create(new QuotaOptions()), store), clock, NullLogger<KeyLifecycle>.Instance);
         var vault = new Vault("old" + Guid.NewGuid().ToString("N")[..8], "tenant", true, new Uri("https://old.vault.test/"));
         var ctx = SystemCaller.ContextFor(vault, CancellationToken.None);
         await keys.CreateAsync(ctx, "legacy", new KeyCreateParameters { Kty = "EC", Crv = "P-256" });

@@ -67,7 +67,7 @@ public sealed class LifecycleSweepTests : IAsyncLifetime
             Policies = new KeyRotationPolicies(storage.Tables, resilience, t._clock);
             Objects = new KeyObjects(Store, t._hsm, resilience, Policies, t._clock);
             Keys = new KeyLifecycle(t._hsm, Objects, Store, new KeyMapper(t._hsm, resilience), Policies, new BackupBlobs(t._hsm, resilience),
-                resilience, t._clock, NullLogger<KeyLifecycle>.Instance);
+                resilience, new KeyQuotas(Options.Create(new QuotaOptions()), Store), t._clock, NullLogger<KeyLifecycle>.Instance);
             Secrets = new SecretObjects(new SecretStore(storage.Tables, resilience), t._clock);
             Runner = new SweepRunner(storage.Tables, t._clock, Options.Create(new TimerOptions()), NullLogger<SweepRunner>.Instance);
             Purge = new ScheduledPurge([Objects, Secrets], t._clock);

@@ -1,6 +1,8 @@
 using HsmVault.Hosting;
 using HsmVault.Hsm;
+using HsmVault.Audit;
 using HsmVault.Http;
+using HsmVault.Keys;
 using HsmVault.Storage;
 using HsmVault.Throttling;
 using HsmVault.Vaults;
@@ -26,6 +28,8 @@ public sealed class OptionsProblemsTests
         Assert.Empty(new VaultOptions().Problems());
         Assert.Empty(new LimitsOptions().Problems());
         Assert.Empty(new ThrottlingOptions().Problems());
+        Assert.Empty(new QuotaOptions().Problems());
+        Assert.Empty(new AuditOptions().Problems());
         Assert.Empty(new StandaloneOptions().Problems());
         Assert.Empty(SeedSettings.Problems(new SeedOptions()));
         Assert.Empty(HsmSettings.Problems(new HsmOptions { LibraryPath = "/lib/p11.so", TokenLabel = "t", UserPin = "1234" }));
@@ -52,8 +56,35 @@ public sealed class OptionsProblemsTests
     }
 
     [Fact]
-    public void Limits() =>
+    public void Limits()
+    {
         AssertOneProblem(new LimitsOptions { MaxRequestBodyBytes = 10 }.Problems(), "HsmVault:Limits:MaxRequestBodyBytes", "got 10");
+        AssertOneProblem(new LimitsOptions { FailedAuthenticationBurst = -1 }.Problems(), "HsmVault:Limits:FailedAuthenticationBurst", "got -1");
+        AssertOneProblem(new LimitsOptions { FailedAuthenticationsPerMinute = 0 }.Problems(), "HsmVault:Limits:FailedAuthenticationsPerMinute");
+        AssertOneProblem(new LimitsOptions { FailedAuthenticationAddresses = 5 }.Problems(), "HsmVault:Limits:FailedAuthenticationAddresses");
+        Assert.Empty(new LimitsOptions { FailedAuthenticationBurst = 0 }.Problems());
+    }
+
+    [Fact]
+    public void Quotas()
+    {
+        AssertOneProblem(new QuotaOptions { MaxKeysPerVault = 0 }.Problems(), "HsmVault:Quotas:MaxKeysPerVault", "got 0");
+        AssertOneProblem(new QuotaOptions { MaxVersionsPerKey = -2 }.Problems(), "HsmVault:Quotas:MaxVersionsPerKey");
+        AssertOneProblem(new QuotaOptions { KeyCreatesPerSecond = 0 }.Problems(), "HsmVault:Quotas:KeyCreatesPerSecond");
+        var perVault = new QuotaOptions();
+        perVault.Vaults["small"] = new VaultQuotas { MaxKeysPerVault = 0 };
+        AssertOneProblem(perVault.Problems(), "HsmVault:Quotas:Vaults:small:MaxKeysPerVault");
+        perVault.Vaults["small"] = new VaultQuotas { MaxKeysPerVault = 3 };
+        Assert.Equal((3, 500, 50), (perVault.For("SMALL").MaxKeysPerVault!.Value, perVault.For("small").MaxVersionsPerKey!.Value, perVault.For("other").KeyCreatesPerSecond!.Value));
+        Assert.Equal(25_000, perVault.For("other").MaxKeysPerVault);
+    }
+
+    [Fact]
+    public void Audit_backlog_share_per_vault_fits_the_whole()
+    {
+        AssertOneProblem(new AuditOptions { MaxPendingPerVault = 0 }.Problems(), "HsmVault:Audit:MaxPendingPerVault");
+        AssertOneProblem(new AuditOptions { MaxPending = 100, MaxPendingPerVault = 101 }.Problems(), "HsmVault:Audit:MaxPendingPerVault", "got 101");
+    }
 
     [Fact]
     public void Throttling()

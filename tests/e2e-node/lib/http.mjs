@@ -49,6 +49,17 @@ export function request(method, pathOrUrl, { headers = {}, body, vault, base } =
 export const loopbackLookup = (_host, opts, cb) => (opts?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4));
 
 /**
+ * An https.Agent for an SDK client of another vault (pipeline option `agent`): {vault}.localhost resolves to loopback
+ * and the wildcard certificate is accepted, as in request().
+ */
+export function vaultAgent() {
+  return new https.Agent({
+    keepAlive: true, ca: env.ca, checkServerIdentity: wildcardIdentity,
+    lookup: (_host, opts, cb) => (opts?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)),
+  });
+}
+
+/**
  * RFC 6125 wildcard matching: the certificate's *.localhost covers {vault}.localhost. Node itself refuses wildcards
  * directly under a single-label name, so vault hosts under "localhost" need this in tests; TLS trust is still checked.
  */
