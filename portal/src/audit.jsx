@@ -10,13 +10,14 @@ export const OPERATIONS = ["KeyCreate", "KeyImport", "KeyGet", "KeyList", "KeyLi
   "SecretDelete", "SecretRecover", "SecretPurge", "SecretBackup", "SecretRestore", "VaultGet", "Unauthenticated"];
 const PAGE_SIZES = [5, 25, 100];
 
-const OID = "http://schemas.microsoft.com/identity/claims/objectidentifier";
-const UPN = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn";
-
-/** Who made a record's request: the UPN, else the object id, else the application id; "–" before authentication. */
+/**
+ * Who made a record's request: the UPN, else the object id, else the application id; "–" before authentication. The claims are
+ * keyed by Key Vault's claim URIs (…/claims/objectidentifier, …/claims/upn), matched by their last segment.
+ */
 export function callerOf(record) {
-  const claim = record.identity?.claim ?? {};
-  return claim[UPN] ?? claim[OID] ?? claim.appid ?? "–";
+  const claims = Object.entries(record.identity?.claim ?? {});
+  const claim = (name) => claims.find(([k]) => k === name || k.endsWith(`/${name}`))?.[1];
+  return claim("upn") ?? claim("objectidentifier") ?? claim("appid") ?? "–";
 }
 
 /** "keys/name/version" of a record's object, or "" for vault-wide operations. */

@@ -1,7 +1,7 @@
 // A small stacked bar chart as inline SVG (no chart library): one bar per period, one colour per caller. Colours come from
 // classes in app.css (the CSP allows no inline style); each bar segment has a title, and the SVG a text description.
 
-const W = 720, H = 240, LEFT = 44, RIGHT = 8, TOP = 12, BOTTOM = 34;
+const W = 720, H = 240, LEFT = 44, RIGHT = 24, TOP = 12, BOTTOM = 34;
 export const SERIES = 8;
 
 /**
