@@ -68,6 +68,10 @@ export function client(session, onUnauthorized) {
       call(m(`/${enc(vault)}/accessPolicies/${enc(objectId)}${key ? `?key=${enc(key)}` : ""}`), { ...mg, method: "PUT", body }),
     deletePolicy: (vault, objectId, key) =>
       call(m(`/${enc(vault)}/accessPolicies/${enc(objectId)}?key=${enc(key || "*")}`), { ...mg, method: "DELETE" }),
+    // The auditor API (auditor or operator role): one page of records (follow nextLink with auditPage), usage aggregates.
+    auditRecords: (vault, filters) => call(`/management/audit/vaults/${enc(vault)}/records?${query(filters)}`, mg),
+    auditPage: (nextLink) => call(nextLink, mg),
+    auditUsage: (vault, filters) => call(`/management/audit/vaults/${enc(vault)}/usage?${query(filters)}`, mg),
   };
 }
 
@@ -112,6 +116,10 @@ export function vaultClient(api, baseUri) {
 }
 
 const enc = encodeURIComponent;
+
+/** A query string of the given parameters that have a value. */
+const query = (params) =>
+  Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => `${enc(k)}=${enc(v)}`).join("&");
 
 function safeJson(text) {
   try {

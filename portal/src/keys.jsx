@@ -99,6 +99,7 @@ export function KeyPage({ data, vault, name }) {
     <>
       <p class="crumbs"><a href={href("vaults", vault, "keys")}>Keys</a> / <span>{name}</span></p>
       <h2>Key {name}</h2>
+      <p class="inline"><a href={href("vaults", vault, "usage", name)}>Usage of this key</a> <a href={href("vaults", vault, "audit", name)}>Audit records</a></p>
       <Status message={status} />
       <ErrorBanner error={action.error} onDismiss={action.clear} />
       {key.loading && !current ? <Loading what="Loading the key" /> : null}

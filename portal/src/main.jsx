@@ -8,6 +8,8 @@ import { VaultsPage } from "./vaults.jsx";
 import { KeysPage, KeyPage } from "./keys.jsx";
 import { SecretsPage, SecretPage } from "./secrets.jsx";
 import { AccessPage } from "./access.jsx";
+import { AuditPage } from "./audit.jsx";
+import { UsagePage } from "./usage.jsx";
 
 function useHashRoute() {
   const read = () => decodeURIComponent(location.hash.replace(/^#/, "")).split("/").filter(Boolean);
@@ -65,6 +67,8 @@ function App() {
     page =
       tab === "secrets" ? (item ? <SecretPage {...props} name={item} /> : <SecretsPage {...props} />)
       : tab === "access" ? <AccessPage {...props} />
+      : tab === "audit" ? <AuditPage key={item ?? ""} {...props} initialKey={item} />
+      : tab === "usage" ? <UsagePage {...props} keyName={item} />
       : item ? <KeyPage {...props} name={item} />
       : <KeysPage {...props} />;
     page = <VaultShell vault={vault} tab={tab ?? "keys"}>{page}</VaultShell>;
@@ -89,7 +93,7 @@ function App() {
 }
 
 function VaultShell({ vault, tab, children }) {
-  const tabs = [["keys", "Keys"], ["secrets", "Secrets"], ["access", "Access policies"]];
+  const tabs = [["keys", "Keys"], ["secrets", "Secrets"], ["access", "Access policies"], ["audit", "Audit"], ["usage", "Usage"]];
   return (
     <>
       <p class="crumbs"><a href="#/">Vaults</a> / <span>{vault}</span></p>

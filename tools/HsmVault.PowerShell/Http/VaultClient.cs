@@ -28,7 +28,7 @@ public sealed class VaultClient(HttpClient http, TokenCredential credential, str
             try { json = JsonNode.Parse(text); } catch (System.Text.Json.JsonException) { json = null; }
         }
         if (!response.IsSuccessStatusCode) throw Failure(response.StatusCode, json, clientRequestId);
-        return new VaultResponse(response.StatusCode, json, requestId);
+        return new VaultResponse(response.StatusCode, json, requestId, text);
     }
 
     /// <summary>Acquires (and caches) a token now, so Connect-HsmVault fails at once when the credential is wrong.</summary>
@@ -70,4 +70,5 @@ public sealed class VaultClient(HttpClient http, TokenCredential credential, str
     }
 }
 
-public sealed record VaultResponse(HttpStatusCode Status, JsonNode? Body, string? RequestId);
+/// <summary>An answer: the parsed JSON body, and its text as sent (for files written as the service returned them).</summary>
+public sealed record VaultResponse(HttpStatusCode Status, JsonNode? Body, string? RequestId, string Text = "");

@@ -263,5 +263,56 @@ Connect-HsmVault -ServiceUri https://localhost:8443 -ServicePrincipal -Credentia
             Parameters  = @{ InputFile = 'A file written by Backup-HsmVaultSecret.' }
             Examples    = @( @{ Code = 'Restore-HsmVaultSecret -VaultName payments -InputFile ./db-password.secretbackup'; Remarks = 'Restores the secret.' } )
         }
+        'Get-HsmVaultAuditLog' = @{
+            Synopsis    = 'Gets a vault''s audit records, newest first, filtered by key, caller, operation, result and time.'
+            Description = 'Reads the auditor API (GET /management/audit/vaults/{vault}/records): the service filters, the cmdlet follows every page. Without -Since the last hour; a range spans 31 days at most. Needs the auditor role (HsmVault.Auditor) or the operator role: a vault''s access policies do not grant it (403 AccessDenied otherwise). Each record says who (Caller = object id, ApplicationId, Upn), what (OperationName, ObjectPath), the outcome (ResultType, ResultDescription = the error code, HttpStatusCode) and the CorrelationId of the request.'
+            Parameters  = @{
+                KeyName    = 'Only records of this key (every version). Tab completes the keys of -VaultName.'
+                SecretName = 'Only records of this secret (every version).'
+                Caller     = 'Only records of this caller: an object id, application id or UPN.'
+                Operation  = 'Only this operation, e.g. KeySign, KeyCreate, SecretGet (tab completes the names).'
+                Result     = 'Only this result: Success, Failure, or a vault error code such as AccessDenied or KeyNotFound.'
+                Since      = 'Records from this time (default: an hour before -Until).'
+                Until      = 'Records up to this time (default: now).'
+                First      = 'At most this many records.'
+                PageSize   = 'Records per request (1-1000, default 1000); the cmdlet reads every page either way.'
+            }
+            Examples    = @(
+                @{ Code = 'Get-HsmVaultAuditLog -VaultName payments -KeyName payments-signing -Operation KeySign -Since (Get-Date).AddDays(-1)'; Remarks = 'Every signature made with payments-signing in the last day.' }
+                @{ Code = 'Get-HsmVaultAuditLog -VaultName payments -Result Failure | Group-Object Caller, ResultDescription'; Remarks = 'Who failed to do what in the last hour.' }
+            )
+        }
+        'Get-HsmVaultKeyUsage' = @{
+            Synopsis    = 'Gets how a key was used: counts per hour or per day, by operation, caller and result.'
+            Description = 'Reads the usage aggregates of the auditor API (GET /management/audit/vaults/{vault}/usage), not the records, so it is cheap over long ranges. Periods are whole UTC hours (or days); an hour that overlaps -Since counts entirely. Without -Since: the last 24 hours with -Granularity Hour (default), the last 7 days with Day. Needs the auditor or the operator role.'
+            Parameters  = @{
+                KeyName     = 'The key''s name. Tab completes the keys of -VaultName.'
+                Since       = 'From this time (default: 24 hours or 7 days before -Until).'
+                Until       = 'Up to this time (default: now).'
+                Granularity = 'Hour (default) or Day.'
+                Caller      = 'Only this caller''s counts (object id).'
+            }
+            Examples    = @(
+                @{ Code = 'Get-HsmVaultKeyUsage -VaultName payments -KeyName payments-signing'; Remarks = 'Operations on the key per hour over the last 24 hours, one row per operation, caller and result.' }
+                @{ Code = 'Get-HsmVaultKeyUsage -VaultName payments -KeyName payments-signing -Granularity Day | Group-Object Caller | Select-Object Name, @{ n = ''Total''; e = { ($_.Group | Measure-Object Count -Sum).Sum } }'; Remarks = 'How many operations each caller did with the key per day over the last 7 days, summed per caller.' }
+            )
+        }
+        'Export-HsmVaultAuditLog' = @{
+            Synopsis    = 'Writes one vault-hour of audit records to a file, as Key Vault''s classic PT1H.json document.'
+            Description = 'Reads GET /management/audit/vaults/{vault}/export?hour=… and writes the answer as received, {"records":[…]} oldest first, for tools that read Key Vault''s diagnostic logs and for keeping offline. Outputs the file. The proof that nothing was removed or altered is checked on the stored log by hsmvault audit verify with the key from Get-HsmVaultAuditSigningKey. Needs the auditor or the operator role.'
+            Parameters  = @{
+                Hour  = 'Any time within the hour to export (UTC hours).'
+                Path  = 'The file to write.'
+                Force = 'Overwrites -Path if it exists.'
+            }
+            Examples    = @( @{ Code = 'Export-HsmVaultAuditLog -VaultName payments -Hour (Get-Date).AddHours(-1) -Path ./payments-last-hour.json'; Remarks = 'Writes the previous hour''s records of the payments vault.' } )
+        }
+        'Get-HsmVaultAuditSigningKey' = @{
+            Synopsis    = 'Gets the deployment''s audit signing public key (PEM), for hsmvault audit verify.'
+            Description = 'The HSM signs each audit chain''s head with this EC P-256 key; hsmvault audit verify --public-key checks the stored log with it, offline. Outputs the PEM text; -OutFile writes it to a file too. Needs the auditor or the operator role.'
+            Parameters  = @{ OutFile = 'Also writes the PEM to this file.'; Force = 'Overwrites -OutFile if it exists.' }
+            Examples    = @( @{ Code = 'Get-HsmVaultAuditSigningKey -OutFile ./audit-key.pem
+dotnet run --project tools/HsmVault.Cli -- audit verify --connection-string $env:STORAGE --public-key ./audit-key.pem'; Remarks = 'Saves the key and verifies the stored audit log with it.' } )
+        }
     }
 }
