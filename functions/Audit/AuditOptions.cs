@@ -11,8 +11,11 @@ public sealed class AuditOptions
     public string ResourceIdPrefix { get; set; } =
         "/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/HSMVAULT/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/";
 
-    /// <summary>How long an answered operation may wait for its record to be stored before it gets 503 instead.</summary>
-    public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long an answered operation may wait for its record to be stored before it gets 503 instead. Longer than storage's
+    /// own operation timeout (10 s): a stall that the operation's own writes rode out must not turn a done operation into a 503.
+    /// </summary>
+    public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(12);
 
     /// <summary>Records waiting to be stored beyond which new operations are refused (503) rather than queued.</summary>
     public int MaxPending { get; set; } = 20_000;

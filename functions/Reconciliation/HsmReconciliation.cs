@@ -85,7 +85,8 @@ public sealed partial class HsmReconciliation(IHsm hsm, Tables tables, KeyStore 
             if (now - since < grace) continue;
             if (key.Success)
             {
-                var outcome = await keys.SettleAsync(key.Groups["vault"].Value, key.Groups["name"].Value, key.Groups["version"].Value);
+                // No waiting for storage here: an unanswered settle is asked again on the next run.
+                var outcome = await keys.SettleAsync(key.Groups["vault"].Value, key.Groups["name"].Value, key.Groups["version"].Value, TimeSpan.Zero);
                 if (outcome != WriteOutcome.Abandoned)
                 {
                     if (outcome == WriteOutcome.Committed) _firstSeen.Remove(group.Key); // its row arrived meanwhile

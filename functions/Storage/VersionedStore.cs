@@ -132,19 +132,22 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
     /// answer (a timeout, a 5xx, a lost connection), decides whether it happened: puts a tombstone in the version's place.
     /// If the tombstone goes in, the write cannot commit any more, even if it is still on its way (its transaction inserts
     /// the same row, or replaces an older tombstone by its ETag, which this one changes): Abandoned. If the row is there
-    /// and live, the write did commit: Committed. If storage does not answer: Unknown (the reconciliation sweep asks again).
+    /// and live, the write did commit: Committed. While storage does not answer it keeps asking for up to <see cref="SettleBudget"/>
+    /// (a frozen storage that thaws commits the late write, and a caller told "failed" must not find the version afterwards);
+    /// then Unknown (the reconciliation sweep asks again).
     /// A tombstone is never found, listed, backed up or restored; it outlives a purge of its name, so that a write still
     /// on its way can never bring a purged version back.
     /// </summary>
-    public async Task<WriteOutcome> SettleAsync(string vault, string name, string version)
+    public async Task<WriteOutcome> SettleAsync(string vault, string name, string version, TimeSpan? budget = null)
     {
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var now = DateTimeOffset.UtcNow; // Table storage refuses dates before 1601: never leave them at default
         var tombstone = new T
         {
             PartitionKey = vault, RowKey = VersionedEntity.VersionRowKey(name, version), Name = name, Version = version,
             Abandoned = true, Enabled = false, Created = now, Updated = now,
         };
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < 5;)
         {
             try
             {
@@ -162,15 +165,20 @@ public abstract partial class VersionedStore<T>(TableClient table, ResiliencePip
             }
             catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
             {
-                // The row came or changed meanwhile (the write landing, or another settle): look again.
+                attempt++; // the row came or changed meanwhile (the write landing, or another settle): look again
             }
             catch (Exception)
             {
-                return WriteOutcome.Unknown;
+                if (started.Elapsed >= (budget ?? SettleBudget)) return WriteOutcome.Unknown;
+                await Task.Delay(SettleRetryDelay);
             }
         }
         return WriteOutcome.Unknown;
     }
+
+    /// <summary>How long a settle keeps asking storage that does not answer (the request's answer waits for it).</summary>
+    public static readonly TimeSpan SettleBudget = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan SettleRetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>True when a failure of a version write proves that nothing was written.</summary>
     public static bool SurelyNotWritten(Exception failure) =>
