@@ -43,13 +43,27 @@ internal sealed class TokenFileLock
     {
         if (string.IsNullOrEmpty(path)) return;
         // Two descriptors: flock belongs to the open file description, so readers and the writer need their own.
-        _readFd = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        _writeFd = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        // .NET emulates FileShare on Unix with a shared flock on each descriptor it opens; drop those, or the writer's
-        // exclusive lock would wait for our own reader descriptor forever.
-        Flock(_readFd, LockUn);
-        Flock(_writeFd, LockUn);
+        _readFd = OpenLockFile(path);
+        _writeFd = OpenLockFile(path);
     }
+
+    // open(2) itself, not File.OpenHandle: .NET emulates FileShare on Unix with a non-blocking flock taken as it opens, so an
+    // open failed ("used by another process") whenever another instance held the token lock exclusively at that moment
+    // (an instance starting while another made a key).
+    private static SafeFileHandle OpenLockFile(string path)
+    {
+        const int ReadWrite = 2, Create = 0x40, CloseOnExec = 0x80000;
+        int fd;
+        while ((fd = open(path, ReadWrite | Create | CloseOnExec, Convert.ToInt32("600", 8))) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != 4 /* EINTR */) throw new IOException($"Token lock file '{path}' cannot be opened (errno {errno})");
+        }
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPStr)] string path, int flags, int mode);
 
     /// <summary>True when other processes may write the same token (a lock file is in use).</summary>
     public bool CrossProcess => _readFd is not null;
