@@ -15,6 +15,12 @@ public sealed class HsmOptions
     /// <summary>Upper bound of sessions open at once; an operation that cannot get one within <see cref="SessionWait"/> is refused (Busy).</summary>
     public int MaxSessions { get; set; } = 64;
     public TimeSpan SessionWait { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long an HSM call may wait for its turn on the token (the token lock) and, in the vault's pipelines, how long a
+    /// call may run before the token counts as hung: further calls are refused (Unavailable) instead of pinning threads.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = DefaultCallTimeout;
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(10);
     /// <summary>Key generations and imports waiting for the token's object store at most; more are refused at once (Busy).</summary>
     public int MaxQueuedObjectWrites { get; set; } = 8;
     /// <summary>

@@ -17,7 +17,10 @@ public sealed partial class HsmToken : IHsm
     private readonly object _loginGate = new();
     private readonly int _maxQueuedWrites;
     private long _healthyUntil;
+    private bool _sawObjects;
+    private long _loginRefusedUntil;
     private readonly TokenFileLock _fileLock;
+    private readonly TimeSpan _callTimeout;
     private int _disposed;
 
     internal Pkcs11InteropFactories Factories { get; } = ModuleRegistry.Factories;
@@ -35,6 +38,7 @@ public sealed partial class HsmToken : IHsm
     private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, HsmOptions options, TokenFileLock fileLock)
     {
         _fileLock = fileLock;
+        _callTimeout = options.CallTimeout;
         _maxQueuedWrites = Math.Max(0, options.MaxQueuedObjectWrites);
         _backupKeyLabel = options.BackupKeyLabel;
         _libraryPath = libraryPath;
@@ -44,7 +48,7 @@ public sealed partial class HsmToken : IHsm
         TokenLabel = label;
         Templates = new KeyTemplates(Factories.ObjectAttributeFactory);
         _pool = new SessionPool(slot, Math.Max(0, options.MaxIdleSessions), Math.Max(2, options.MaxSessions), options.SessionWait);
-        using (_fileLock.Read()) (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
+        using (_fileLock.Read(_callTimeout)) (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
         ProbeImplicitRejection();
     }
 
@@ -70,7 +74,7 @@ public sealed partial class HsmToken : IHsm
             var fileLock = TokenFileLock.For(options.LibraryPath, label, options.TokenLockFile ?? TokenFileLock.SoftHsmDefault());
             login = slot.OpenSession(SessionType.ReadWrite);
             // A login rewrites the token's own object file (its flags), so it is a write.
-            using (fileLock.Write()) LogIn(login, options.UserPin, label);
+            using (fileLock.Write(options.CallTimeout)) LogIn(login, options.UserPin, label);
             return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options, fileLock);
         }
         catch (Exception e)
@@ -115,13 +119,29 @@ public sealed partial class HsmToken : IHsm
         }
     }
 
-    /// <summary>The token dropped our login (e.g. it was reset): log in again on the long-lived session.</summary>
+    /// <summary>
+    /// The token dropped our login (e.g. it was reset): log in again on the long-lived session. After a refused PIN it is
+    /// not tried again for a second (a real HSM locks a PIN after a few wrong tries): calls fail closed meanwhile.
+    /// </summary>
     private void Relogin()
     {
         lock (_loginGate)
-        using (_fileLock.Write())
-            LogIn(_loginSession, _pin, TokenLabel);
+        {
+            if (Environment.TickCount64 < Interlocked.Read(ref _loginRefusedUntil))
+                throw new HsmException(HsmErrorKind.Unavailable, $"User PIN of token '{TokenLabel}' was refused less than a second ago");
+            try
+            {
+                using (_fileLock.Write(_callTimeout)) LogIn(_loginSession, _pin, TokenLabel);
+            }
+            catch (HsmException)
+            {
+                Interlocked.Exchange(ref _loginRefusedUntil, Environment.TickCount64 + LoginRetryMs);
+                throw;
+            }
+        }
     }
+
+    private const long LoginRetryMs = 1000;
 
     internal static byte[] IdBytes(HsmKeyId id)
     {
@@ -138,10 +158,11 @@ public sealed partial class HsmToken : IHsm
     internal T WithKey<T>(HsmKeyId id, CKO cls, string op, Func<ISession, KeyObject, T> action, bool decryptLike = false)
     {
         var cacheKey = (CacheId(id), cls);
+        var loginTried = false;
         for (int attempt = 0; ; attempt++)
         {
             bool relogin = false;
-            using (_fileLock.Read())
+            using (_fileLock.Read(_callTimeout))
             {
                 var session = Rent(op);
                 bool healthy = true;
@@ -154,14 +175,21 @@ public sealed partial class HsmToken : IHsm
                     _handles.TryRemove(cacheKey, out _);
                     continue;
                 }
-                catch (Pkcs11Exception e) when (attempt == 0 && e.RV == CKR.CKR_USER_NOT_LOGGED_IN)
+                catch (Pkcs11Exception e) when (!loginTried && e.RV == CKR.CKR_USER_NOT_LOGGED_IN)
                 {
-                    relogin = true; // a login writes the token: not while holding the read lock
+                    relogin = loginTried = true; // a login writes the token: not while holding the read lock
+                }
+                catch (HsmException e) when (!loginTried && e.Kind == HsmErrorKind.NotFound && !LoggedIn())
+                {
+                    relogin = loginTried = true; // without the login a key's private object is not visible
                 }
                 catch (Exception e)
                 {
                     var mapped = ClassifyFailure(e, RvMapper.Map(e, op, decryptLike), op);
                     if (mapped.Kind == HsmErrorKind.NotFound) _handles.TryRemove(cacheKey, out _);
+                    // A token that lost its object store shows no object at all: that is its fault, not a missing key.
+                    if (mapped.Kind == HsmErrorKind.NotFound && !TokenHealthy(fresh: true))
+                        mapped = new HsmException(HsmErrorKind.Unavailable, $"HSM {op} failed: the token shows none of its objects", e);
                     healthy = e is HsmException || mapped.Kind is HsmErrorKind.InvalidInput or HsmErrorKind.NotFound;
                     throw mapped;
                 }
@@ -193,7 +221,7 @@ public sealed partial class HsmToken : IHsm
         {
             if (Interlocked.Increment(ref gate.Queued) > _maxQueuedWrites + 1)
                 throw new HsmException(HsmErrorKind.Busy, $"HSM {op} refused: too many key writes are waiting for this token");
-            using (_fileLock.Write())
+            using (_fileLock.Write(_callTimeout))
                 return OnSession(op, s =>
                 {
                     if (_fileLock.CrossProcess) CatchUp(s);
@@ -221,7 +249,7 @@ public sealed partial class HsmToken : IHsm
     /// <summary>Runs a non-retried operation that writes no token object (random bytes, searches) on a pooled session.</summary>
     internal T WithSession<T>(string op, Func<ISession, T> action)
     {
-        using (_fileLock.Read()) return OnSession(op, action);
+        using (_fileLock.Read(_callTimeout)) return OnSession(op, action);
     }
 
     private T OnSession<T>(string op, Func<ISession, T> action, bool decryptLike = false)
@@ -258,13 +286,19 @@ public sealed partial class HsmToken : IHsm
             : mapped;
     }
 
-    private bool TokenHealthy()
+    /// <summary>
+    /// Healthy: a fresh session gets random bytes and, once this token has shown an object to this process, still finds one
+    /// (SoftHSM 2.6.1 whose token files went away answers every search with nothing and keeps doing so after they are back).
+    /// A key's missing object is rare (its row exists), so that case always asks afresh.
+    /// </summary>
+    private bool TokenHealthy(bool fresh = false)
     {
-        if (Environment.TickCount64 < Interlocked.Read(ref _healthyUntil)) return true;
+        if (!fresh && Environment.TickCount64 < Interlocked.Read(ref _healthyUntil)) return true;
         try
         {
             using var probe = _slot.OpenSession(SessionType.ReadOnly);
             probe.GenerateRandom(16);
+            if (Volatile.Read(ref _sawObjects) && !AnyObject(probe)) return false;
             Interlocked.Exchange(ref _healthyUntil, Environment.TickCount64 + 1000);
             return true;
         }
@@ -272,6 +306,19 @@ public sealed partial class HsmToken : IHsm
         {
             return false;
         }
+    }
+
+    private bool LoggedIn()
+    {
+        try { return _loginSession.GetSessionInfo().State is CKS.CKS_RW_USER_FUNCTIONS or CKS.CKS_RO_USER_FUNCTIONS; }
+        catch (Pkcs11Exception) { return false; }
+    }
+
+    private static bool AnyObject(ISession s)
+    {
+        s.FindObjectsInit([]);
+        try { return s.FindObjects(1).Count > 0; }
+        finally { s.FindObjectsFinal(); }
     }
 
     private ISession Rent(string op)
@@ -287,6 +334,7 @@ public sealed partial class HsmToken : IHsm
         if (found.Count == 0)
             throw new HsmException(HsmErrorKind.NotFound, $"Key {id.Value} has no {(cls == CKO.CKO_PUBLIC_KEY ? "public" : cls == CKO.CKO_SECRET_KEY ? "secret" : "private")} object");
         var handle = found[0];
+        Volatile.Write(ref _sawObjects, true);
         var type = (CKK)s.GetAttributeValue(handle, [CKA.CKA_KEY_TYPE])[0].GetValueAsUlong();
         var ko = type switch
         {
@@ -306,7 +354,11 @@ public sealed partial class HsmToken : IHsm
         return n.Length - skip;
     }
 
-    internal void Remember(HsmKeyId id, CKO cls, KeyObject ko) => _handles[(CacheId(id), cls)] = ko;
+    internal void Remember(HsmKeyId id, CKO cls, KeyObject ko)
+    {
+        _handles[(CacheId(id), cls)] = ko;
+        Volatile.Write(ref _sawObjects, true);
+    }
 
     internal void Forget(HsmKeyId id)
     {

@@ -17,5 +17,7 @@ public static class HsmSettings
             yield return $"{Section}:UserPin is required: the token's user PIN."; // never echo the value
         if (o.MaxIdleSessions is < 1 or > 1024)
             yield return $"{Section}:MaxIdleSessions must be between 1 and 1024; got {o.MaxIdleSessions}.";
+        if (o.CallTimeout < TimeSpan.FromMilliseconds(500) || o.CallTimeout > TimeSpan.FromMinutes(5))
+            yield return $"{Section}:CallTimeout must be between 00:00:00.5 and 00:05:00 (default 00:00:10); got {o.CallTimeout}.";
     }
 }

@@ -44,7 +44,8 @@ public static class HsmVaultServices
 
         services.AddSingleton<IHsm>(sp => HsmToken.Open(sp.GetRequiredService<IOptions<HsmOptions>>().Value));
         services.AddSingleton<Tables>();
-        services.AddSingleton(sp => new ResiliencePipelines(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OperationTimeout));
+        services.AddSingleton(sp => new ResiliencePipelines(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OperationTimeout,
+            sp.GetRequiredService<IOptions<HsmOptions>>().Value.CallTimeout, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VaultHosts>();
         services.AddSingleton<VaultStateWatcher>();
         services.AddSingleton<ITrustedTenants>(sp => sp.GetRequiredService<VaultStateWatcher>());

@@ -28,7 +28,8 @@ public static class KeyVaultErrors
         HsmException { Kind: HsmErrorKind.Unsupported } h => VaultException.BadParameter($"The vault's HSM does not support this operation: {h.ClientMessage}"),
         HsmException { Kind: HsmErrorKind.Busy } => new VaultException((HttpStatusCode)429, "Throttled",
             "The vault's HSM is at its limit of concurrent operations; retry shortly.", retryAfter: TimeSpan.FromSeconds(1)),
-        HsmException => VaultException.Unavailable("The HSM is temporarily unavailable.", RetryAfter.Dependency),
+        HsmException => new VaultException(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "The HSM is temporarily unavailable.",
+            "HsmUnavailable", RetryAfter.Dependency),
         BrokenCircuitException b => VaultException.Unavailable("A dependency of the vault is unavailable.", b.RetryAfter ?? ResiliencePipelines.BreakDuration),
         TimeoutRejectedException => VaultException.Unavailable("A dependency of the vault did not answer in time.", RetryAfter.Dependency),
         RequestFailedException r when ResiliencePipelines.IsTransientStorageFault(r) =>

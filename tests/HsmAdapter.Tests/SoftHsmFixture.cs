@@ -20,6 +20,8 @@ public sealed class SoftHsmFixture : IDisposable
     /// <summary>A third token playing the customer's own HSM in BYOK tests (made before the module loads: SoftHSM
     /// fixes its slot list at C_Initialize).</summary>
     public string CustomerLabel { get; }
+    /// <summary>A token whose user PIN a fault test changes and restores.</summary>
+    public string PinLabel { get; }
     public HsmToken Token { get; }
     /// <summary>What the backup key ceremony did on the fresh token.</summary>
     public IReadOnlyList<string> CeremonyLog { get; }
@@ -70,6 +72,8 @@ public sealed class SoftHsmFixture : IDisposable
         BackupKeyCeremony.Run(Options(label: ForeignLabel), soPin);
         CustomerLabel = Label + "-customer";
         RunUtil("--init-token", "--free", "--label", CustomerLabel, "--pin", Pin, "--so-pin", soPin);
+        PinLabel = Label + "-pin";
+        RunUtil("--init-token", "--free", "--label", PinLabel, "--pin", Pin, "--so-pin", soPin);
         Token = HsmToken.Open(new HsmOptions { LibraryPath = LibraryPath, TokenLabel = Label, UserPin = Pin, MaxIdleSessions = 8 });
         _rsa = new(() => Token.GenerateRsa(2048, All, "test-rsa"));
         _aes = new(() => Token.GenerateAes(256, All, "test-aes"));
@@ -101,7 +105,7 @@ public sealed class SoftHsmFixture : IDisposable
     public void Dispose()
     {
         Token.Dispose();
-        foreach (var label in new[] { Label, SpareLabel, ForeignLabel, CustomerLabel })
+        foreach (var label in new[] { Label, SpareLabel, ForeignLabel, CustomerLabel, PinLabel })
         {
             try { RunUtil("--delete-token", "--token", label); }
             catch (InvalidOperationException) { }

@@ -112,6 +112,9 @@ public sealed class OptionsProblemsTests
         AssertOneProblem(HsmSettings.Problems(new HsmOptions { LibraryPath = "/p.so", TokenLabel = "t" }), "HsmVault:Hsm:UserPin");
         var sessions = HsmSettings.Problems(new HsmOptions { LibraryPath = "/p.so", TokenLabel = "t", UserPin = "s3cret-pin", MaxIdleSessions = 0 });
         AssertOneProblem(sessions, "HsmVault:Hsm:MaxIdleSessions");
+        foreach (var timeout in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(6) })
+            AssertOneProblem(HsmSettings.Problems(new HsmOptions { LibraryPath = "/p.so", TokenLabel = "t", UserPin = "1", CallTimeout = timeout }),
+                "HsmVault:Hsm:CallTimeout");
         Assert.DoesNotContain("s3cret-pin", string.Join(" ", HsmSettings.Problems(new HsmOptions { UserPin = "s3cret-pin" })));
     }
 

@@ -16,7 +16,7 @@ public sealed class HsmFaultIsolationTests
     private static bool Open(ResiliencePipelines r, string token, string vault)
     {
         try { r.Hsm(token, vault).Once.Execute(() => 0); return false; }
-        catch (BrokenCircuitException) { return true; }
+        catch (HsmException e) when (e.InnerException is BrokenCircuitException) { return true; }
     }
 
     [Theory]
@@ -55,5 +55,34 @@ public sealed class HsmFaultIsolationTests
         var once = 0;
         Assert.Throws<HsmException>(() => r.Hsm("t", "v").Once.Execute(() => { once++; throw new HsmException(HsmErrorKind.Transient, "x"); }));
         Assert.Equal(1, once);
+    }
+
+    [Fact]
+    public void A_call_running_past_the_hsm_call_timeout_refuses_new_calls_on_its_token_only()
+    {
+        var clock = new ManualClock();
+        var r = new ResiliencePipelines(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), clock);
+        using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        var hung = Task.Run(() => r.Hsm("t", "v").Once.Execute(() => { entered.Set(); release.Wait(); return 1; }));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, r.Hsm("t", "v2").Once.Execute(() => 1)); // within the timeout: others still run
+        clock.Advance(TimeSpan.FromSeconds(3));
+        var refused = Assert.Throws<HsmException>(() => r.Hsm("t", "v2").Idempotent.Execute(() => 1));
+        Assert.Equal(HsmErrorKind.Unavailable, refused.Kind);
+        Assert.Equal(1, r.HsmCallsRunning("t"));
+        Assert.Equal(1, r.Hsm("other-token", "v3").Once.Execute(() => 1));
+        release.Set();
+        Assert.Equal(1, hung.Result);
+        Assert.Equal(0, r.HsmCallsRunning("t"));
+        Assert.Equal(1, r.Hsm("t", "v4").Once.Execute(() => 1));
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

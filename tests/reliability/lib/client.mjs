@@ -11,7 +11,7 @@ const agentFor = new Map();
  * One request; resolves { status, headers, text, json, ms } or { status: 0, error } on a network failure or when no
  * answer came within timeoutMs (a hang). Never rejects.
  */
-export function call(base, ca, method, path, { token, body, headers = {}, timeoutMs = 30_000, raw } = {}) {
+export function call(base, ca, method, path, { token, body, headers = {}, timeoutMs = 30_000, raw, servername } = {}) {
   const url = new URL(path, base + '/');
   const payload = raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
   const h = { ...headers };
@@ -23,7 +23,7 @@ export function call(base, ca, method, path, { token, body, headers = {}, timeou
   return new Promise((resolve) => {
     let done = false;
     const finish = (r) => { if (!done) { done = true; clearTimeout(timer); resolve({ ...r, ms: Date.now() - started }); } };
-    const req = https.request(url, { method, headers: h, agent }, (res) => {
+    const req = https.request(url, { method, headers: h, agent, ...(servername ? { servername } : {}) }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {

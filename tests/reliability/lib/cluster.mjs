@@ -1,7 +1,8 @@
 // A private set of real components for fault tests: its own SoftHSM2 token, its own persisted Azurite and one or more
 // standalone hosts on loopback, started with the same scripts as tests/run.sh (infra/local/*.sh). Nothing here touches
 // the shared instances other tests use. Every wait is bounded.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -62,6 +63,18 @@ export class Cluster {
     const dir = join(this.dir, `host${i}`);
     const args = i === 0 ? [dir] : [dir, join(this.dir, 'host0')];
     sh('start-test-host.sh', args, this.env);
+    const e = readEnvFile(join(dir, 'host.env'));
+    if (i === 0) this.primaryEnv = e;
+    const url = i === 0 ? e.HSMVAULT_TEST_URL : e.HSMVAULT_TEST_B_URL;
+    this.hosts[i] = { dir, url, pidFile: join(dir, 'host.pid'), log: join(dir, 'host.log') };
+    return this.hosts[i];
+  }
+
+  /** startHost without blocking the event loop (so other hosts keep serving the test's clients meanwhile). */
+  async startHostAsync(i) {
+    const dir = join(this.dir, `host${i}`);
+    const args = i === 0 ? [dir] : [dir, join(this.dir, 'host0')];
+    await promisify(execFile)('bash', [join(infra, 'start-test-host.sh'), ...args], { env: this.env, timeout: 300_000 });
     const e = readEnvFile(join(dir, 'host.env'));
     if (i === 0) this.primaryEnv = e;
     const url = i === 0 ? e.HSMVAULT_TEST_URL : e.HSMVAULT_TEST_B_URL;

@@ -58,6 +58,33 @@ export function corpus(ctx) {
     { method: 'GET', path: `/management/vaults/default/accessPolicies?${m}`, operator: true },
     { method: 'PUT', path: `/management/vaults/default/accessPolicies/${appOid}?key=fz-*&${m}`, operator: true, body: { permissions: { keys: ['get'] } } },
     { method: 'DELETE', path: `/management/vaults/default/accessPolicies/${appOid}?key=fz-*&${m}`, operator: true },
+    { method: 'DELETE', path: `/keys/fz-del?${v}` },
+    { method: 'GET', path: `/deletedkeys?${v}&maxresults=5` },
+    { method: 'GET', path: `/deletedkeys/fz-del?${v}` },
+    { method: 'POST', path: `/deletedkeys/fz-del/recover?${v}` },
+    { method: 'DELETE', path: `/deletedkeys/fz-del?${v}` },
+    { method: 'POST', path: `/keys/${ec.name}/backup?${v}` },
+    { method: 'POST', path: `/keys/restore?${v}`, body: { value: ctx.keyBackup } },
+    { method: 'POST', path: `/keys/${oct.name}/rotate?${v}` },
+    { method: 'GET', path: `/keys/${oct.name}/rotationpolicy?${v}` },
+    { method: 'PUT', path: `/keys/${oct.name}/rotationpolicy?${v}`, body: { lifetimeActions: [{ trigger: { timeAfterCreate: 'P90D' }, action: { type: 'Rotate' } }], attributes: { expiryTime: 'P2Y' } } },
+    { method: 'PUT', path: `/keys/fz-byok?${v}`, body: { key: { kty: 'EC-HSM', crv: 'P-256', kid: `https://${ctx.host}/keys/fz-kek/0123456789abcdef0123456789abcdef`, key_hsm: b64u(JSON.stringify({ schema_version: '1.0.0', header: { kid: 'x', alg: 'dir', enc: 'CKM_RSA_AES_KEY_WRAP' }, ciphertext: b64u(Buffer.alloc(64, 5)) })) } } },
+    { method: 'DELETE', path: `/secrets/fz-sdel?${v}` },
+    { method: 'GET', path: `/deletedsecrets?${v}` },
+    { method: 'GET', path: `/deletedsecrets/fz-sdel?${v}` },
+    { method: 'POST', path: `/deletedsecrets/fz-sdel/recover?${v}` },
+    { method: 'DELETE', path: `/deletedsecrets/fz-sdel?${v}` },
+    { method: 'POST', path: `/secrets/${secret.name}/backup?${v}` },
+    { method: 'POST', path: `/secrets/restore?${v}`, body: { value: ctx.secretBackup } },
+    { method: 'DELETE', path: `/management/vaults/fuzzvault?${m}`, operator: true },
+    { method: 'GET', path: `/management/deletedVaults?${m}`, operator: true },
+    { method: 'GET', path: `/management/deletedVaults/fuzzvault?${m}`, operator: true },
+    { method: 'POST', path: `/management/deletedVaults/fuzzvault/recover?${m}`, operator: true },
+    { method: 'POST', path: `/management/deletedVaults/fuzzvault/purge?${m}`, operator: true },
+    { method: 'GET', path: `/management/audit/signing-key?${m}`, operator: true },
+    { method: 'GET', path: `/management/audit/vaults/default/records?${m}&from=2026-01-01T00:00:00Z&maxresults=5`, operator: true },
+    { method: 'GET', path: `/management/audit/vaults/default/usage?${m}`, operator: true },
+    { method: 'GET', path: `/management/audit/vaults/default/export?${m}`, operator: true },
     { method: 'POST', path: `/${ctx.tenant}/oauth2/v2.0/token`, form: 'grant_type=client_credentials&client_id=nobody&client_secret=x&scope=https%3A%2F%2Flocalhost%2F.default' },
     { method: 'GET', path: `/${ctx.tenant}/v2.0/.well-known/openid-configuration` },
     { method: 'GET', path: `/portal/` },
@@ -65,7 +92,8 @@ export function corpus(ctx) {
 }
 
 const WEIRD = ['', ' ', '%00', '%ff', '%2e%2e', '..', '.', '%2F', '\u00e9', '\ud83d\ude00', 'a'.repeat(300), '%', '%zz', '~', '*', '$', '{name}',
-  'cur!x', 'ver!a!b', "'", '"', '<', '>', '\\', ';', '0'.repeat(40), 'ffffffffffffffffffffffffffffffff', 'x/../../keys'];
+  'cur!x', 'ver!a!b', "'", '"', '<', '>', '\\', ';', '0'.repeat(40), 'ffffffffffffffffffffffffffffffff', 'x/../../keys',
+  '%c3%28', '%ed%a0%80', '%f8%88%80%80%80', '%c0%af', 'management', 'deletedkeys', 'restore'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'get', 'X'.repeat(20)];
 const API_VERSIONS = ['7.6', '7.0', '2025-07-01', '2026-04-01', '', '7', '7.99', 'latest', '7.6&api-version=7.5', '%00', '9'.repeat(50), '2024-11-01'];
 
@@ -75,6 +103,9 @@ function mutateJson(r, value, depth = 0) {
     return r.pick([
       null, true, false, 0, -1, 1e308, -1e308, 2 ** 53 + 1, 1.5, '', ' ', 'x'.repeat(r.int(70_000)), [], {}, [value], String(value),
       '====', 'AA==', '+/+/', 'A', 'AAA', '\u0000', '\ud800', 'ä', `${value}=`, `${value} `, ' ' + value, 123456789012345678901234567890,
+      // base64url edge cases: padding, the standard alphabet, whitespace, lengths that are not a whole number of bytes
+      '-_-_', 'AAAA\n', 'AA AA', 'A'.repeat(4097), 'AB', 'ABC=', '=AAA', '%41%41', `${value}`.replace(/[A-Za-z]/g, '-'),
+      Buffer.alloc(2048, 0xff).toString('base64url'), 'eyJ9', 'e30', Buffer.from('{"kty":"EC"}').toString('base64url'),
     ]);
   }
   if (Array.isArray(value)) {
@@ -141,7 +172,7 @@ export function mutate(r, base, ctx, tokens) {
         else path = `${p}?${params.join('&')}&${r.pick(WEIRD)}=${r.pick(WEIRD)}`;
         break;
       }
-      case 3: headers.host = r.pick(['', 'evil.example', `nope.${ctx.host}`, `fuzzvault.${ctx.host}`, `default.${ctx.host}`, `${'a'.repeat(300)}.${ctx.host}`, `-.${ctx.host}`, `${ctx.host}:1`, '[::1]', `UPPER.${ctx.host}`]); break;
+      case 3: headers.host = r.pick(['', 'evil.example', `nope.${ctx.host}`, `fuzzvault.${ctx.host}`, `default.${ctx.host}`, `${'a'.repeat(300)}.${ctx.host}`, `-.${ctx.host}`, `${ctx.host}:1`, '[::1]', `UPPER.${ctx.host}`, `\u00ff\u00fe.${ctx.host}`, `${ctx.host}\u0000`, `a b.${ctx.host}`]); break;
       case 4: {
         const c = r.int(7);
         if (c === 0) delete headers.authorization;
@@ -155,11 +186,11 @@ export function mutate(r, base, ctx, tokens) {
       }
       case 5: headers['content-type'] = r.pick(['text/plain', 'application/json; charset=utf-16', 'application/xml', '', 'multipart/form-data; boundary=x', 'application/json;;;']); break;
       case 6: case 7: case 8: if (req.body !== undefined) body = bodyBytes(r, req.body); break;
-      default: headers['x-ms-client-request-id'] = r.pick(['', 'x'.repeat(5000), '\u00ff', 'id-1']); break;
+      default: headers[r.pick(['x-ms-client-request-id', 'user-agent', 'accept', 'x-forwarded-host'])] = r.pick(['', 'x'.repeat(5000), '\u00ff', 'id-1', '\u00c3\u0028', 'evil.example']); break;
     }
   }
   // Content-Length that lies, or a chunked body: sent over a raw socket.
-  const lie = body && r.chance(0.04) ? r.pick(['short', 'long', 'chunked', 'negative']) : null;
+  const lie = body && r.chance(0.04) ? r.pick(['short', 'long', 'chunked', 'negative', 'double', 'huge']) : null;
   return { method, path, headers, body, lie };
 }
 
@@ -177,6 +208,8 @@ export function send(port, ca, m, timeoutMs) {
       else if (m.lie === 'short') lines.push(`content-length: ${Math.max(0, body.length - 5)}`);
       else if (m.lie === 'long') lines.push(`content-length: ${body.length + 100}`);
       else if (m.lie === 'negative') lines.push('content-length: -1');
+      else if (m.lie === 'double') lines.push(`content-length: ${body.length}`, `content-length: ${body.length + 1}`);
+      else if (m.lie === 'huge') lines.push('content-length: 99999999999999999999');
       else if (m.body) lines.push(`content-length: ${body.length}`);
       lines.push('connection: close', '', '');
       socket.write(Buffer.from(lines.join('\r\n'), 'latin1'));

@@ -54,7 +54,10 @@ export async function client({ bases, ca, token, ledger, stop, requestTimeoutMs 
         ledger.keys.push({ name, version: kid.split('/').pop(), kid, via: base });
         const s = await call(pick(), ca, 'POST', `${new URL(kid).pathname}/sign?${API}`, opts({ body: { alg: 'ES256', value: digest(name) } }));
         ledger.count(s, 'sign');
-      } else ledger.failedCreates.push({ name, status: r.status });
+      } else {
+        // 503 because the operation's audit record could not be stored: the key was made, only its answer was withheld.
+        ledger.failedCreates.push({ name, status: r.status, answerWithheld: /audit log cannot store records/.test(r.text ?? '') });
+      }
     } else if (op === 2 || op === 3) {
       const name = newName('s');
       const value = randomBytes(12).toString('hex');
