@@ -35,7 +35,8 @@ public sealed class GuardedToken : IHsm
     }
 
     public string TokenId { get; }
-    public bool Available => _token is not null;
+    /// <summary>Whether the last open succeeded; stays true while a recheck reopens (calls wait for it on the lock).</summary>
+    public bool Available => _tried && _failure is null;
     /// <summary>Why the token is unusable now (for operators' logs), or null.</summary>
     public string? Failure => _failure;
     public int SessionsInUse => _token?.SessionsInUse ?? 0;
@@ -68,15 +69,26 @@ public sealed class GuardedToken : IHsm
             var old = _token;
             _token = null;
             old?.Dispose();
-            try
+            failure = null;
+            for (var attempt = 0; ; attempt++)
             {
-                _token = HsmToken.Open(_options, _last);
-                _last = _token;
-                failure = null;
-            }
-            catch (HsmException e)
-            {
-                failure = e.Message;
+                try
+                {
+                    _token = HsmToken.Open(_options, _last);
+                    _last = _token;
+                    failure = null;
+                    break;
+                }
+                // Once more at once for anything but a refused PIN (each wrong PIN counts towards the token's lockout).
+                catch (HsmException e) when (attempt == 0 && !IsPinRefusal(e))
+                {
+                    failure = e.Message;
+                }
+                catch (HsmException e)
+                {
+                    failure = e.Message;
+                    break;
+                }
             }
             _tried = true;
         }
@@ -88,6 +100,10 @@ public sealed class GuardedToken : IHsm
         _failure = failure;
         if (first || before is null != failure is null) StateChanged?.Invoke(failure);
     }
+
+    private static bool IsPinRefusal(HsmException e) =>
+        e.InnerException is Net.Pkcs11Interop.Common.Pkcs11Exception { RV: Net.Pkcs11Interop.Common.CKR.CKR_PIN_INCORRECT or
+            Net.Pkcs11Interop.Common.CKR.CKR_PIN_LEN_RANGE or Net.Pkcs11Interop.Common.CKR.CKR_PIN_LOCKED or Net.Pkcs11Interop.Common.CKR.CKR_PIN_EXPIRED };
 
     private T Use<T>(Func<HsmToken, T> call)
     {

@@ -95,7 +95,11 @@ public sealed partial class HsmToken : IHsm
         var seen = new List<string>();
         foreach (var slot in lib.GetSlotList(SlotsType.WithTokenPresent))
         {
-            var info = slot.GetTokenInfo();
+            ITokenInfo info;
+            // Another token of the module may be mid-write by another module instance (a customer's module copy reads the
+            // deployment's token files too): skip it rather than fail the search for this one.
+            try { info = slot.GetTokenInfo(); }
+            catch (Pkcs11Exception) { continue; }
             if (!info.TokenFlags.TokenInitialized) continue;
             string label = info.Label.Trim(), serial = info.SerialNumber.Trim();
             seen.Add($"'{label}' (serial {serial})");

@@ -174,9 +174,11 @@ describe("a vault bound to the customer's own HSM", { concurrency: false }, () =
   for (const [cut, how] of [
     ['the PIN is changed', () => { const next = randomBytes(8).toString('hex'); changePin(customer.pin, next); return () => changePin(next, customer.pin); }],
     ['the token is moved away', () => {
+      // Out of the token directory: SoftHSM takes every folder in it for a token, whatever its name.
       const dir = tokenDirectory(customer.label);
-      renameSync(dir, `${dir}.away`);
-      return () => renameSync(`${dir}.away`, dir);
+      const away = path.join(path.dirname(path.dirname(dir)), `away-${path.basename(dir)}`);
+      renameSync(dir, away);
+      return () => renameSync(away, dir);
     }],
   ]) {
     it(`kill switch: ${cut} → that vault answers 503 HsmUnavailable, the deployment's vault serves, and it comes back alone`, async () => {
