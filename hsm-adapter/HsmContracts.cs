@@ -126,6 +126,8 @@ public interface IHsm : IDisposable
     string TokenId => "default";
     /// <summary>Operation sessions rented right now (the token's long-lived login session not counted).</summary>
     int SessionsInUse => 0;
+    /// <summary>Whether the token can be used now: false while a <see cref="GuardedToken"/> is cut off (every call then fails Unavailable).</summary>
+    bool Available => true;
 
     HsmKeyId GenerateRsa(int bits, HsmKeyUsage usage, string label);
     HsmKeyId GenerateEc(HsmCurve curve, HsmKeyUsage usage, string label);

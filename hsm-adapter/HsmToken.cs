@@ -35,7 +35,8 @@ public sealed partial class HsmToken : IHsm
 
     private readonly string _backupKeyLabel;
 
-    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, HsmOptions options, TokenFileLock fileLock)
+    private HsmToken(string libraryPath, ISlot slot, ISession loginSession, string pin, string label, HsmOptions options, TokenFileLock fileLock,
+        HsmToken? like)
     {
         _fileLock = fileLock;
         _callTimeout = options.CallTimeout;
@@ -48,11 +49,17 @@ public sealed partial class HsmToken : IHsm
         TokenLabel = label;
         Templates = new KeyTemplates(Factories.ObjectAttributeFactory);
         _pool = new SessionPool(slot, Math.Max(0, options.MaxIdleSessions), Math.Max(2, options.MaxSessions), options.SessionWait);
-        using (_fileLock.Read(_callTimeout)) (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
+        // A reopen of the same token (GuardedToken) keeps what the first open found: the probe makes and destroys test keys.
+        if (like is not null) (Capabilities, AesKwViaEncrypt) = (like.Capabilities, like.AesKwViaEncrypt);
+        else
+            using (_fileLock.Read(_callTimeout)) (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
         ProbeImplicitRejection();
     }
 
-    public static HsmToken Open(HsmOptions options)
+    public static HsmToken Open(HsmOptions options) => Open(options, like: null);
+
+    /// <summary>Opens the token; <paramref name="like"/>, an earlier open of the same token, lends its probed capabilities.</summary>
+    internal static HsmToken Open(HsmOptions options, HsmToken? like)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.LibraryPath) || !File.Exists(options.LibraryPath))
@@ -75,7 +82,7 @@ public sealed partial class HsmToken : IHsm
             login = slot.OpenSession(SessionType.ReadWrite);
             // A login rewrites the token's own object file (its flags), so it is a write.
             using (fileLock.Write(options.CallTimeout)) LogIn(login, options.UserPin, label);
-            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options, fileLock);
+            return new HsmToken(options.LibraryPath, slot, login, options.UserPin, label, options, fileLock, like);
         }
         catch (Exception e)
         {
@@ -92,7 +99,11 @@ public sealed partial class HsmToken : IHsm
         var seen = new List<string>();
         foreach (var slot in lib.GetSlotList(SlotsType.WithTokenPresent))
         {
-            var info = slot.GetTokenInfo();
+            ITokenInfo info;
+            // Another token of the module may be mid-write by another module instance (a customer's module copy reads the
+            // deployment's token files too): skip it rather than fail the search for this one.
+            try { info = slot.GetTokenInfo(); }
+            catch (Pkcs11Exception) { continue; }
             if (!info.TokenFlags.TokenInitialized) continue;
             string label = info.Label.Trim(), serial = info.SerialNumber.Trim();
             seen.Add($"'{label}' (serial {serial})");

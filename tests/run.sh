@@ -53,6 +53,17 @@ export HSMVAULT_TEST_PIN
 SOFTHSM2_CONF="$(bash "$infra/init-token.sh" "$work/softhsm" "$HSMVAULT_TEST_TOKEN_LABEL" "$HSMVAULT_TEST_PIN")" \
   || { echo "0 passed, 1 failed"; exit 1; }
 export SOFTHSM2_CONF
+# A customer's own HSM for vaults bound to it (customer-hsm.test.mjs): a second token in the same token directory (SoftHSM
+# reads one SOFTHSM2_CONF per process), reached through a copy of the module under another path, so that the host really
+# loads two PKCS#11 modules and can finalise the customer's without touching the deployment's.
+export HSMVAULT_TEST_CUSTOMER_LABEL=hsmvault-customer HSMVAULT_TEST_CUSTOMER_PINREF=customer_a
+HSMVAULT_TEST_CUSTOMER_PIN="$(node -e 'process.stdout.write(require("crypto").randomBytes(12).toString("hex"))')"
+export HSMVAULT_TEST_CUSTOMER_PIN
+bash "$infra/init-token.sh" "$work/softhsm" "$HSMVAULT_TEST_CUSTOMER_LABEL" "$HSMVAULT_TEST_CUSTOMER_PIN" >/dev/null \
+  || { echo "0 passed, 1 failed"; exit 1; }
+mkdir -p "$work/modules" && cp /usr/lib/softhsm/libsofthsm2.so "$work/modules/libsofthsm2-customer.so" \
+  || { echo "cannot copy the SoftHSM2 module"; echo "0 passed, 1 failed"; exit 1; }
+export HSMVAULT_TEST_CUSTOMER_MODULE="$work/modules/libsofthsm2-customer.so"
 
 section "standalone host"
 if bash "$infra/start-test-host.sh" "$work/host"; then

@@ -36,6 +36,7 @@ public static class HsmVaultServices
         services.AddValidatedOptions<ThrottlingOptions>(configuration, ThrottlingOptions.Section, o => o.Problems());
         services.AddValidatedOptions<QuotaOptions>(configuration, QuotaOptions.Section, o => o.Problems());
         services.AddValidatedOptions<HsmOptions>(configuration, HsmSettings.Section, HsmSettings.Problems);
+        services.AddValidatedOptions<CustomerHsmOptions>(configuration, CustomerHsmOptions.Section, o => o.Problems());
         services.AddValidatedOptions<AuditOptions>(configuration, AuditOptions.Section, o => o.Problems());
         services.Configure<TimerOptions>(configuration.GetSection(TimerOptions.Section));
         services.AddValidatedOptions<ReconciliationOptions>(configuration, ReconciliationOptions.Section, o => o.Problems());
@@ -48,6 +49,8 @@ public static class HsmVaultServices
             sp.GetRequiredService<IOptions<HsmOptions>>().Value.CallTimeout, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VaultHosts>();
         services.AddSingleton<VaultStateWatcher>();
+        services.AddSingleton<VaultHsms>();
+        services.AddSingleton<IVaultTokens>(sp => sp.GetRequiredService<VaultHsms>());
         services.AddSingleton<ITrustedTenants>(sp => sp.GetRequiredService<VaultStateWatcher>());
         services.AddSingleton<VaultStore>();
         services.AddSingleton<VaultDirectory>();

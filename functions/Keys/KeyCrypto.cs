@@ -9,7 +9,7 @@ namespace HsmVault.Keys;
 /// mechanisms need (IVs, tags, CBC blocks, AES-KW input) are checked in one place, the adapter, whose messages are written
 /// for callers.
 /// </summary>
-public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesModes, ResiliencePipelines resilience, TimeProvider clock)
+public sealed class KeyCrypto(IVaultTokens tokens, KeyLifecycle keys, AesModeBinding aesModes, ResiliencePipelines resilience, TimeProvider clock)
 {
     private const int GcmIvBytes = 12;
     private const int AesBlockBytes = 16;
@@ -17,6 +17,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesMod
     public async Task<KeyOperationResult> SignAsync(OperationContext ctx, string name, string? version, KeySignParameters p)
     {
         var key = await UsableKeyAsync(ctx, name, version, "sign");
+        var hsm = tokens.For(ctx.Vault);
         var alg = KeyAlgorithms.Signature(p.Alg, key);
         ctx.AuditAlgorithm = alg.Name;
         var digest = Digest(WireBytes.Decode(p.Value, "value"), alg);
@@ -30,6 +31,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesMod
     public async Task<KeyVerifyResult> VerifyAsync(OperationContext ctx, string name, string? version, KeyVerifyParameters p)
     {
         var key = await UsableKeyAsync(ctx, name, version, "verify");
+        var hsm = tokens.For(ctx.Vault);
         var alg = KeyAlgorithms.Signature(p.Alg, key);
         ctx.AuditAlgorithm = alg.Name;
         var digest = Digest(WireBytes.Decode(p.Digest, "digest"), alg);
@@ -44,6 +46,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesMod
     public async Task<KeyOperationResult> EncryptAsync(OperationContext ctx, string name, string? version, KeyOperationParameters p, bool wrap = false)
     {
         var key = await UsableKeyAsync(ctx, name, version, wrap ? "wrapKey" : "encrypt");
+        var hsm = tokens.For(ctx.Vault);
         var alg = KeyAlgorithms.Cipher(p.Alg, key, wrap);
         ctx.AuditAlgorithm = alg.Name;
         await aesModes.DemandAsync(ctx, key, alg);
@@ -73,6 +76,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesMod
     public async Task<KeyOperationResult> DecryptAsync(OperationContext ctx, string name, string? version, KeyOperationParameters p, bool unwrap = false)
     {
         var key = await UsableKeyAsync(ctx, name, version, unwrap ? "unwrapKey" : "decrypt");
+        var hsm = tokens.For(ctx.Vault);
         var alg = KeyAlgorithms.Cipher(p.Alg, key, unwrap);
         ctx.AuditAlgorithm = alg.Name;
         await aesModes.DemandAsync(ctx, key, alg);
@@ -90,6 +94,7 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesMod
 
     private byte[] DecryptGcm(OperationContext ctx, HsmKeyId id, byte[] ciphertext, KeyOperationParameters p)
     {
+        var hsm = tokens.For(ctx.Vault);
         var iv = WireBytes.Decode(p.Iv, "iv");
         var tag = WireBytes.Decode(p.Tag, "tag");
         var aad = WireBytes.DecodeOptional(p.Aad, "aad");
@@ -98,12 +103,13 @@ public sealed class KeyCrypto(IHsm hsm, KeyLifecycle keys, AesModeBinding aesMod
 
     private byte[] DecryptCbc(OperationContext ctx, HsmKeyId id, byte[] ciphertext, KeyOperationParameters p)
     {
+        var hsm = tokens.For(ctx.Vault);
         var iv = WireBytes.Decode(p.Iv, "iv");
         return Hsm(ctx).Idempotent.Execute(() => hsm.DecryptAesCbcPad(id, iv, ciphertext));
     }
 
     /// <summary>The vault's breaker and the token's (a broken key or bad input of one tenant never counts for either).</summary>
-    private HsmPipelines Hsm(OperationContext ctx) => resilience.Hsm(hsm.TokenId, ctx.Vault.Name);
+    private HsmPipelines Hsm(OperationContext ctx) => resilience.Hsm(tokens.For(ctx.Vault).TokenId, ctx.Vault.Name);
 
     private async Task<KeyEntity> UsableKeyAsync(OperationContext ctx, string name, string? version, string operation)
     {

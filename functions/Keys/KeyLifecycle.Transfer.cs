@@ -14,8 +14,10 @@ public sealed partial class KeyLifecycle
         var family = KeyTypes.FamilyOf(jwk.Kty);
         var ops = KeyTypes.ValidateOps(jwk.KeyOps, family);
         if (ops.Contains("import")) throw VaultException.BadParameter("A key exchange key (key_ops import) must be created in the vault, not imported.");
+        var hsm = tokens.For(ctx.Vault);
+        var once = resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once;
         HsmCurve? curve = family == KeyFamily.Ec ? KeyTypes.CurveOf(jwk.Crv) : null;
-        if (curve is { } c) RequireCurveSupport(c);
+        if (curve is { } c) RequireCurveSupport(hsm, c);
         var blob = KeyTransferBlob.Parse(jwk.KeyHsm!);
         ctx.AuditAlgorithm = blob.Enc;
         var kek = await KeyExchangeKeyAsync(ctx, blob);
@@ -32,7 +34,7 @@ public sealed partial class KeyLifecycle
         HsmImportedKey imported;
         try
         {
-            imported = resilience.HsmOnce.Execute(() => hsm.ImportTransfer(request));
+            imported = once.Execute(() => hsm.ImportTransfer(request));
         }
         catch (HsmException e) when (e.Kind == HsmErrorKind.InvalidInput && e.InnerException is not null)
         {
@@ -48,7 +50,7 @@ public sealed partial class KeyLifecycle
         }
         catch (VaultException)
         {
-            resilience.HsmOnce.Execute(() => hsm.DestroyKey(imported.Id));
+            once.Execute(() => hsm.DestroyKey(imported.Id));
             throw;
         }
         return await PersistAsync(ctx, entity, imported.Id);

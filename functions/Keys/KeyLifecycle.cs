@@ -7,13 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace HsmVault.Keys;
 
 /// <summary>The keys of a vault on the versioned-object core; purging a key version destroys its HSM objects.</summary>
-public sealed class KeyObjects(KeyStore store, IHsm hsm, ResiliencePipelines resilience, KeyRotationPolicies policies, TimeProvider clock)
+public sealed class KeyObjects(KeyStore store, IVaultTokens tokens, ResiliencePipelines resilience, KeyRotationPolicies policies, TimeProvider clock)
     : VersionedObjects<KeyEntity>(store, ObjectKind.Key, clock)
 {
     // Idempotent: destroying a CKA_ID that no longer exists does nothing, so an interrupted purge can run it again.
     protected override Task DestroyVersionAsync(KeyEntity version)
     {
-        resilience.HsmIdempotent.Execute(() => hsm.DestroyKey(new HsmKeyId(version.HsmKeyId)));
+        var hsm = tokens.For(version.PartitionKey);
+        resilience.Hsm(hsm.TokenId, version.PartitionKey).Idempotent.Execute(() => hsm.DestroyKey(new HsmKeyId(version.HsmKeyId)));
         return Task.CompletedTask;
     }
 
@@ -25,11 +26,12 @@ public sealed class KeyObjects(KeyStore store, IHsm hsm, ResiliencePipelines res
 /// metadata rows, never one without the other. What is not about the HSM key is the object core's.
 /// </summary>
 public sealed partial class KeyLifecycle(
-    IHsm hsm, KeyObjects objects, KeyStore store, KeyMapper mapper, KeyRotationPolicies policies, BackupBlobs backups,
+    IVaultTokens tokens, KeyObjects objects, KeyStore store, KeyMapper mapper, KeyRotationPolicies policies, BackupBlobs backups,
     ResiliencePipelines resilience, KeyQuotas quotas, TimeProvider clock, ILogger<KeyLifecycle> logger)
 {
     public async Task<KeyBundle> CreateAsync(OperationContext ctx, string name, KeyCreateParameters p)
     {
+        var hsm = tokens.For(ctx.Vault);
         var family = KeyTypes.FamilyOf(p.Kty);
         var ops = KeyTypes.ValidateOps(p.KeyOps, family);
         if (ops.Contains("import") && p.Kty != "RSA-HSM")
@@ -49,7 +51,7 @@ public sealed partial class KeyLifecycle(
                 break;
             case KeyFamily.Ec:
                 var curve = KeyTypes.CurveOf(p.Crv ?? "P-256");
-                RequireCurveSupport(curve);
+                RequireCurveSupport(hsm, curve);
                 entity.Curve = KeyTypes.NameOf(curve);
                 entity.KeySize = curve.FieldBytes() * 8;
                 generate = () => hsm.GenerateEc(curve, usage, label);
@@ -71,6 +73,7 @@ public sealed partial class KeyLifecycle(
     {
         var jwk = p.Key ?? throw VaultException.BadParameter("Property 'key' is required.");
         if (jwk.KeyHsm is not null) return await ImportTransferAsync(ctx, name, p, jwk);
+        var hsm = tokens.For(ctx.Vault);
         var family = KeyTypes.FamilyOf(jwk.Kty);
         var ops = KeyTypes.ValidateOps(jwk.KeyOps, family);
         if (ops.Contains("import")) throw VaultException.BadParameter("A key exchange key (key_ops import) must be created in the vault, not imported.");
@@ -89,7 +92,7 @@ public sealed partial class KeyLifecycle(
                 break;
             case KeyFamily.Ec:
                 var ec = JwkImport.Ec(jwk);
-                RequireCurveSupport(ec.Curve);
+                RequireCurveSupport(hsm, ec.Curve);
                 entity.Curve = KeyTypes.NameOf(ec.Curve);
                 entity.KeySize = ec.Curve.FieldBytes() * 8;
                 import = () => hsm.ImportEc(ec, usage, label);
@@ -164,22 +167,24 @@ public sealed partial class KeyLifecycle(
     {
         var current = await objects.FindAsync(ctx, name, null);
         var versions = (await store.AllVersionsAsync(ctx.Vault.Name, current.Name, ctx.Cancellation)).Where(v => !v.Deleted && !v.Abandoned).ToList();
-        _ = backups.Keys; // no backup key: say so before touching any version
+        _ = backups.Keys(ctx.Vault); // no backup key: say so before touching any version
+        var hsm = tokens.For(ctx.Vault);
+        var calls = resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Idempotent;
         var items = new List<KeyBackupVersion>();
         foreach (var v in versions)
         {
             var id = new HsmKeyId(v.HsmKeyId);
-            var attributes = resilience.HsmIdempotent.Execute(() => hsm.GetKeyAttributes(id));
+            var attributes = calls.Execute(() => hsm.GetKeyAttributes(id));
             if (!attributes.Extractable || !attributes.WrapWithTrusted)
                 throw VaultException.BadParameter(
                     $"Key '{current.Name}' cannot be backed up: its version {v.Version} was created before this vault could back keys up, " +
                     "so its HSM object cannot be wrapped by the backup key. Rotate the key and delete the old versions' use, or rely on the HSM's own backups.");
-            var wrapped = resilience.HsmIdempotent.Execute(() => hsm.WrapForBackup(id));
+            var wrapped = calls.Execute(() => hsm.WrapForBackup(id));
             var pub = mapper.Bundle(ctx.Vault, v).Key;
             items.Add(new KeyBackupVersion(v.Version, v.Kty, v.KeySize, v.Curve, v.KeyOps, v.HsmKeyOps, v.Enabled, v.NotBefore, v.Expires,
                 v.Created, v.Updated, v.Tags, WireBytes.Encode(wrapped), pub.N, pub.E, pub.X, pub.Y));
         }
-        return new BackupResult(backups.Seal(ObjectKind.Key, new KeyBackup(current.Name, current.Version, items)));
+        return new BackupResult(backups.Seal(ctx.Vault, ObjectKind.Key, new KeyBackup(current.Name, current.Version, items)));
     }
 
     /// <summary>
@@ -219,7 +224,7 @@ public sealed partial class KeyLifecycle(
         }
         finally
         {
-            foreach (var id in created) DestroyQuietly(id);
+            foreach (var id in created) DestroyQuietly(ctx, id);
         }
     }
 
@@ -228,16 +233,18 @@ public sealed partial class KeyLifecycle(
         var usage = KeyTypes.UsageOf(KeyTypes.ValidateOps([.. row.HsmKeyOps.Split(',', StringSplitOptions.RemoveEmptyEntries)], KeyTypes.FamilyOf(row.Kty)));
         var wrapped = WireBytes.Decode(v.Wrapped, "wrapped");
         var label = $"{ctx.Vault.Name}/{row.Name}/{row.Version}";
+        var hsm = tokens.For(ctx.Vault);
+        var once = resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once;
         try
         {
             // Creating HSM objects is not idempotent: once, never retried blindly.
             return KeyTypes.FamilyOf(row.Kty) switch
             {
-                KeyFamily.Rsa => resilience.HsmOnce.Execute(() => hsm.UnwrapRsaFromBackup(wrapped,
+                KeyFamily.Rsa => once.Execute(() => hsm.UnwrapRsaFromBackup(wrapped,
                     new RsaPublicKey(WireBytes.Decode(v.N, "n"), WireBytes.Decode(v.E, "e")), usage, label)),
-                KeyFamily.Ec => resilience.HsmOnce.Execute(() => hsm.UnwrapEcFromBackup(wrapped,
+                KeyFamily.Ec => once.Execute(() => hsm.UnwrapEcFromBackup(wrapped,
                     new EcPublicKey(KeyTypes.CurveOf(row.Curve), WireBytes.Decode(v.X, "x"), WireBytes.Decode(v.Y, "y")), usage, label)),
-                _ => resilience.HsmOnce.Execute(() => hsm.UnwrapAesFromBackup(wrapped, usage, label)),
+                _ => once.Execute(() => hsm.UnwrapAesFromBackup(wrapped, usage, label)),
             };
         }
         catch (HsmException e) when (e.Kind == HsmErrorKind.InvalidInput)
@@ -246,13 +253,17 @@ public sealed partial class KeyLifecycle(
         }
     }
 
-    private void DestroyQuietly(HsmKeyId id)
+    private void DestroyQuietly(OperationContext ctx, HsmKeyId id)
     {
-        try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
+        try
+        {
+            var hsm = tokens.For(ctx.Vault);
+            resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(() => hsm.DestroyKey(id));
+        }
         catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after a failed restore: {Error}", id.Value, e.GetType().Name); }
     }
 
-    private void RequireCurveSupport(HsmCurve curve)
+    private static void RequireCurveSupport(IHsm hsm, HsmCurve curve)
     {
         if (curve == HsmCurve.Secp256k1 && !hsm.Capabilities.Secp256k1)
             throw VaultException.BadParameter("Curve P-256K is not supported by this vault's HSM.");
@@ -279,7 +290,11 @@ public sealed partial class KeyLifecycle(
         {
             if (outcome == WriteOutcome.Abandoned)
             {
-                try { resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(() => hsm.DestroyKey(id)); }
+                try
+                {
+                    var hsm = tokens.For(ctx.Vault);
+                    resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Once.Execute(() => hsm.DestroyKey(id));
+                }
                 catch (Exception e) { logger.LogError("HSM key {HsmKeyId} of a failed create not destroyed ({Error}); the reconciliation sweep will", id.Value, e.GetType().Name); }
             }
             else

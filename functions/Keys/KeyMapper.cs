@@ -8,7 +8,7 @@ using HsmVault.Vaults;
 namespace HsmVault.Keys;
 
 /// <summary>Maps stored key rows to Key Vault wire shapes; public parts come from the HSM's public objects.</summary>
-public sealed class KeyMapper(IHsm hsm, ResiliencePipelines resilience)
+public sealed class KeyMapper(IVaultTokens tokens, ResiliencePipelines resilience)
 {
     // Public halves never change for a CKA_ID, so they are cached for the process's life.
     private readonly ConcurrentDictionary<string, JsonWebKey> _publicParts = new();
@@ -52,6 +52,8 @@ public sealed class KeyMapper(IHsm hsm, ResiliencePipelines resilience)
     private JsonWebKey ReadPublicParts(KeyEntity key)
     {
         var id = new HsmKeyId(key.HsmKeyId);
+        if (KeyTypes.FamilyOf(key.Kty) == KeyFamily.Oct) return new JsonWebKey(); // a symmetric key has no public part
+        var hsm = tokens.For(key.PartitionKey);
         switch (KeyTypes.FamilyOf(key.Kty))
         {
             case KeyFamily.Rsa:

@@ -15,7 +15,15 @@ public sealed record VaultPutProperties(
     [property: JsonPropertyName("hsmTokenLabel")] string? HsmTokenLabel,
     [property: JsonPropertyName("accessPolicies")] List<AccessPolicyWire>? AccessPolicies,
     [property: JsonPropertyName("enableSoftDelete")] bool? EnableSoftDelete = null,
-    [property: JsonPropertyName("enablePurgeProtection")] bool? EnablePurgeProtection = null);
+    [property: JsonPropertyName("enablePurgeProtection")] bool? EnablePurgeProtection = null,
+    [property: JsonPropertyName("hsm")] HsmBindingWire? Hsm = null);
+
+/// <summary>A vault's own HSM: module path, token label or serial, and the name of the app setting holding the PIN (never the PIN).</summary>
+public sealed record HsmBindingWire(
+    [property: JsonPropertyName("modulePath")] string? ModulePath,
+    [property: JsonPropertyName("tokenLabel")] string? TokenLabel,
+    [property: JsonPropertyName("tokenSerial")] string? TokenSerial,
+    [property: JsonPropertyName("pinReference")] string? PinReference);
 
 public sealed record VaultResource(
     [property: JsonPropertyName("id")] string Id,
@@ -34,7 +42,8 @@ public sealed record VaultResourceProperties(
     [property: JsonPropertyName("updatedAt")] long UpdatedAt,
     [property: JsonPropertyName("accessPolicies")] IReadOnlyList<AccessPolicyWire>? AccessPolicies,
     [property: JsonPropertyName("enableSoftDelete")] bool EnableSoftDelete,
-    [property: JsonPropertyName("enablePurgeProtection")] bool EnablePurgeProtection);
+    [property: JsonPropertyName("enablePurgeProtection")] bool EnablePurgeProtection,
+    [property: JsonPropertyName("hsm"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] HsmBindingWire? Hsm = null);
 
 /// <summary>ARM's Microsoft.KeyVault/deletedVaults resource.</summary>
 public sealed record DeletedVaultResource(

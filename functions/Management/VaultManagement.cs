@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace HsmVault.Management;
 
 /// <summary>Create, read, update and delete vaults for operators.</summary>
-public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies, VaultHosts hosts, VaultPurge purge, IOptions<AuthOptions> auth,
-    IOptions<HsmOptions> hsm, TimeProvider clock)
+public sealed partial class VaultManagement(VaultStore store, AccessPolicyStore policies, VaultHosts hosts, VaultPurge purge, IOptions<AuthOptions> auth,
+    IOptions<HsmOptions> hsm, VaultHsms hsms, Storage.Tables tables, TimeProvider clock)
 {
     private const int MaxTags = 50;
     /// <summary>One entity-group transaction holds 100 rows: the vault row and at most 99 policy entries.</summary>
@@ -34,12 +34,13 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
                 throw VaultException.BadParameter("accessPolicies can be given when a vault is created; change them with the accessPolicies routes.");
             if (p.TenantId is { Length: > 0 } t && !AccessPolicyInput.Tenant(t).Equals(existing.TenantId, StringComparison.OrdinalIgnoreCase))
                 throw VaultException.BadParameter("A vault's tenant cannot change: delete the vault and create one in the other tenant.");
+            var binding = await RebindAsync(existing, p.Hsm, ct);
             var updated = await store.CommitAsync(name, row =>
             {
                 row.Tags = JsonSerializer.Serialize(tags);
                 if (p.Enabled is { } enabled) row.Enabled = enabled;
                 Lifecycle(row, p);
-                if (p.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
+                SetHsm(row, binding, p.HsmTokenLabel);
             }, null, ct);
             return (false, ToResource(updated, null));
         }
@@ -50,8 +51,9 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
             Name = name, TenantId = tenant, Enabled = p.Enabled ?? true,
             SoftDeleteRetentionDays = Retention(p.SoftDeleteRetentionInDays ?? Recovery.DefaultRetentionDays),
             EnablePurgeProtection = p.EnablePurgeProtection ?? false,
-            HsmTokenLabel = TokenLabel(p.HsmTokenLabel), Tags = JsonSerializer.Serialize(tags),
+            Tags = JsonSerializer.Serialize(tags),
         };
+        SetHsm(entity, p.Hsm is null ? null : Validate(p.Hsm), p.HsmTokenLabel);
         var entries = (p.AccessPolicies ?? []).Select(w => AccessPolicyInput.ToEntity(name, tenant, null, null, w)).ToList();
         if (entries.GroupBy(e => e.RowKey).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw VaultException.BadParameter($"accessPolicies names the same object and key scope twice ({twice.First().RowKey}); merge those entries.");
@@ -68,15 +70,16 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         name = VaultNames.Require(name);
         var p = body.Properties;
         if (p?.AccessPolicies is not null || p?.TenantId is not null)
-            throw VaultException.BadParameter("PATCH changes tags, enabled, enablePurgeProtection and hsmTokenLabel only.");
+            throw VaultException.BadParameter("PATCH changes tags, enabled, enablePurgeProtection, hsmTokenLabel and hsm only.");
         if (p is not null) SoftDeleteOn(p);
         var tags = body.Tags is null ? null : Tags(body.Tags);
+        var binding = p?.Hsm is null ? null : await RebindAsync(await store.GetLiveAsync(name, ct), p.Hsm, ct);
         var updated = await store.CommitAsync(name, row =>
         {
             if (tags is not null) row.Tags = JsonSerializer.Serialize(tags);
             if (p?.Enabled is { } enabled) row.Enabled = enabled;
             if (p is not null) Lifecycle(row, p);
-            if (p?.HsmTokenLabel is { } label) row.HsmTokenLabel = TokenLabel(label);
+            if (binding is not null || p?.HsmTokenLabel is not null) SetHsm(row, binding, p?.HsmTokenLabel);
         }, null, ct);
         return ToResource(updated, null);
     }
@@ -175,7 +178,7 @@ public sealed class VaultManagement(VaultStore store, AccessPolicyStore policies
         JsonSerializer.Deserialize<Dictionary<string, string>>(string.IsNullOrEmpty(row.Tags) ? "{}" : row.Tags) ?? [],
         new VaultResourceProperties(row.TenantId, hosts.BaseUriOf(row.Name).ToString(), row.Enabled, row.SoftDeleteRetentionDays,
             row.HsmTokenLabel, row.Created.ToUnixTimeSeconds(), row.Updated.ToUnixTimeSeconds(),
-            entries?.Select(AccessPolicyInput.ToWire).ToList(), EnableSoftDelete: true, row.EnablePurgeProtection));
+            entries?.Select(AccessPolicyInput.ToWire).ToList(), EnableSoftDelete: true, row.EnablePurgeProtection, Wire(row.Binding())));
 
     private static Dictionary<string, string> Tags(Dictionary<string, string>? tags)
     {

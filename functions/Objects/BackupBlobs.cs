@@ -18,28 +18,37 @@ public interface IObjectBackup
 /// The opaque, authenticated backup blob of a key or a secret: its payload (rows, wrapped key material, a secret's
 /// value) is sealed with AES-GCM inside the HSM under the deployment's backup sealing key, with the object kind in the
 /// additional data. Blob = "HVB1" ‖ IV (12) ‖ tag (16) ‖ ciphertext. Anything else, or a blob of another deployment's
-/// backup key, is refused with 400 BadParameter.
+/// backup key, is refused with 400 BadParameter. A vault bound to a customer's own HSM seals with that token's backup
+/// keys: its backups open only where that token is.
 /// </summary>
-public sealed class BackupBlobs(IHsm hsm, ResiliencePipelines resilience)
+public sealed class BackupBlobs(IVaultTokens tokens, ResiliencePipelines resilience)
 {
     private static readonly byte[] Magic = "HVB1"u8.ToArray();
     private const int IvBytes = 12, TagBytes = 16;
     /// <summary>Key Vault's limit on backup blobs is not documented; this keeps a restore body well inside the request limit.</summary>
     public const int MaxPayloadBytes = 160 * 1024;
 
-    public HsmBackupKeys Keys => hsm.BackupKeys ?? throw VaultException.BadParameter(
-        "Backups are not available: this deployment's HSM token has no trusted backup key yet (see the README's backup key ceremony).");
-
-    public string Seal<T>(ObjectKind kind, T payload)
+    /// <summary>The backup keys of the vault's token; 400 when that token has none.</summary>
+    public HsmBackupKeys Keys(Vault vault)
     {
+        var hsm = tokens.For(vault);
+        return hsm.BackupKeys ?? throw VaultException.BadParameter(vault.Hsm is null
+            ? "Backups are not available: this deployment's HSM token has no trusted backup key yet (see the README's backup key ceremony)."
+            : $"Backups of vault '{vault.Name}' are not available: its own HSM token has no trusted backup key (the token's security officer makes it, as in the README's backup key ceremony).");
+    }
+
+    public string Seal<T>(Vault vault, ObjectKind kind, T payload)
+    {
+        var hsm = tokens.For(vault);
+        var calls = resilience.Hsm(hsm.TokenId, vault.Name).Idempotent;
         var json = JsonSerializer.SerializeToUtf8Bytes(payload);
         try
         {
             if (json.Length > MaxPayloadBytes)
                 throw VaultException.BadParameter($"The {kind.Noun} is too large to back up ({json.Length} bytes of metadata and versions).");
-            var keys = Keys;
-            var iv = resilience.HsmIdempotent.Execute(() => hsm.GenerateRandom(IvBytes));
-            var sealedPayload = resilience.HsmIdempotent.Execute(() => hsm.EncryptAesGcm(keys.SealKey, iv, json, Aad(kind)));
+            var keys = Keys(vault);
+            var iv = calls.Execute(() => hsm.GenerateRandom(IvBytes));
+            var sealedPayload = calls.Execute(() => hsm.EncryptAesGcm(keys.SealKey, iv, json, Aad(kind)));
             return WireBytes.Encode([.. Magic, .. iv, .. sealedPayload.Tag, .. sealedPayload.Ciphertext]);
         }
         finally
@@ -48,16 +57,17 @@ public sealed class BackupBlobs(IHsm hsm, ResiliencePipelines resilience)
         }
     }
 
-    public T Open<T>(ObjectKind kind, string? value)
+    public T Open<T>(Vault vault, ObjectKind kind, string? value)
     {
+        var hsm = tokens.For(vault);
         var blob = WireBytes.Decode(value ?? throw VaultException.BadParameter("Property 'value' (the backup blob) is required."), "value");
         if (blob.Length < Magic.Length + IvBytes + TagBytes + 2 || !blob.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw Refused(kind);
-        var keys = Keys;
+        var keys = Keys(vault);
         byte[] json;
         try
         {
-            json = resilience.HsmIdempotent.Execute(() => hsm.DecryptAesGcm(keys.SealKey,
+            json = resilience.Hsm(hsm.TokenId, vault.Name).Idempotent.Execute(() => hsm.DecryptAesGcm(keys.SealKey,
                 blob[Magic.Length..(Magic.Length + IvBytes)], blob[(Magic.Length + IvBytes + TagBytes)..],
                 blob[(Magic.Length + IvBytes)..(Magic.Length + IvBytes + TagBytes)], Aad(kind)));
         }

@@ -135,7 +135,7 @@ public abstract class VersionedObjects<T>(VersionedStore<T> store, ObjectKind ki
     /// </summary>
     public async Task<TBackup> OpenBackupAsync<TBackup>(OperationContext ctx, BackupBlobs blobs, string? value) where TBackup : IObjectBackup
     {
-        var backup = blobs.Open<TBackup>(kind, value);
+        var backup = blobs.Open<TBackup>(ctx.Vault, kind, value);
         var id = IdOf(ctx, ObjectNames.Name(backup.Name));
         ctx.AuditObjectId = id.AuditId;
         if (!backup.VersionIds.Contains(backup.Current))

@@ -20,6 +20,8 @@ public sealed record ReconciliationReport(int HsmKeys, int Rows, int Candidates,
 /// is logged. A row whose HSM object is missing is reported (the key then answers 404 KeyNotFound, never 500).
 /// Only objects the vault itself makes are ever destroyed: key versions (label <c>{vault}/{name}/{version}</c>) and vault
 /// keys (<c>{vault}/{purpose}</c>); anything else on the token (a backup or audit key, a customer's own objects) is left alone.
+/// It sweeps the deployment's token only: rows of vaults bound to a customer's own HSM reference keys on that token, so they
+/// neither count as references here nor as rows missing their HSM key.
 /// Soft-deleted and purging versions keep their rows until purged, so they stay referenced; a tombstone references nothing.
 /// A timer runs it (<see cref="Endpoints.ReconciliationFunction"/>) at start and on its schedule, on one instance at a time
 /// (<see cref="SweepRunner"/>). When a sweep first saw an object unreferenced is kept in memory: after a restart (or on
@@ -62,11 +64,14 @@ public sealed partial class HsmReconciliation(IHsm hsm, Tables tables, KeyStore 
     {
         // Rows first: an object made after this read is seen unreferenced now and waits out the grace period.
         var referenced = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase); // HSM key id -> row
+        var bound = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await foreach (var row in Rows(tables.Vaults, ["PartitionKey", "HsmModulePath"], ct))
+            if (row.GetString("HsmModulePath") is { Length: > 0 }) bound.Add(row.PartitionKey);
         await foreach (var row in Rows(tables.Keys, ["PartitionKey", "RowKey", "HsmKeyId", "Abandoned"], ct))
-            if (row.GetString("HsmKeyId") is { Length: > 0 } id && row.GetBoolean("Abandoned") != true)
+            if (row.GetString("HsmKeyId") is { Length: > 0 } id && row.GetBoolean("Abandoned") != true && !bound.Contains(row.PartitionKey))
                 referenced.TryAdd(id, $"keys {row.PartitionKey}/{row.RowKey}");
         await foreach (var row in Rows(tables.VaultKeys, ["PartitionKey", "RowKey", "HsmKeyId"], ct))
-            if (row.GetString("HsmKeyId") is { Length: > 0 } id)
+            if (row.GetString("HsmKeyId") is { Length: > 0 } id && !bound.Contains(row.PartitionKey))
                 referenced.TryAdd(id, $"vaultkeys {row.PartitionKey}/{row.RowKey}");
 
         var objects = resilience.HsmIdempotent.Execute(hsm.ListKeyObjects);

@@ -10,12 +10,13 @@ namespace HsmVault.Secrets;
 /// Seals and opens secret values with the vault's secret-encryption key, inside the HSM (AES-256-GCM, a 12-byte IV from
 /// the HSM's RNG, additional data from <see cref="SecretSealing"/>). A value whose tag does not verify is never returned.
 /// </summary>
-public sealed class SecretCipher(IHsm hsm, SecretEncryptionKeys keys, ResiliencePipelines resilience, ILogger<SecretCipher> logger)
+public sealed class SecretCipher(IVaultTokens tokens, SecretEncryptionKeys keys, ResiliencePipelines resilience, ILogger<SecretCipher> logger)
 {
     public async Task SealAsync(SecretEntity entity, string vault, byte[] plaintext, CancellationToken ct)
     {
         var keyId = await keys.ForVaultAsync(vault, ct);
         var aad = SecretSealing.AdditionalData(vault, entity.Name, entity.Version);
+        var hsm = tokens.For(vault);
         var hsmCalls = resilience.Hsm(hsm.TokenId, vault).Idempotent;
         var iv = hsmCalls.Execute(() => hsm.GenerateRandom(SecretSealing.IvBytes));
         AesGcmCiphertext sealedValue;
@@ -43,6 +44,7 @@ public sealed class SecretCipher(IHsm hsm, SecretEncryptionKeys keys, Resilience
             throw IntegrityFailure(entity, vault, "unknown format or malformed iv/tag");
         var aad = SecretSealing.AdditionalData(vault, entity.Name, entity.Version);
         var keyId = new HsmKeyId(entity.EncryptionKeyId);
+        var hsm = tokens.For(vault);
         try
         {
             return resilience.Hsm(hsm.TokenId, vault).Idempotent.Execute(() => hsm.DecryptAesGcm(keyId, entity.Iv, entity.Ciphertext, entity.Tag, aad));

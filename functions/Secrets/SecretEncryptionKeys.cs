@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure;
 using HsmVault.Hsm;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Storage;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace HsmVault.Secrets;
 /// secret, and referenced by one row in the vault-keys table. Race-safe across instances: the row is inserted with
 /// AddEntity, and an instance that loses the race (409) destroys the key it just generated and uses the winner's.
 /// </summary>
-public sealed class SecretEncryptionKeys(IHsm hsm, Tables tables, ResiliencePipelines resilience, TimeProvider clock,
+public sealed class SecretEncryptionKeys(IVaultTokens tokens, Tables tables, ResiliencePipelines resilience, TimeProvider clock,
     ILogger<SecretEncryptionKeys> logger)
 {
     private const int KeyBits = 256;
@@ -49,7 +50,9 @@ public sealed class SecretEncryptionKeys(IHsm hsm, Tables tables, ResiliencePipe
     /// <summary>Generates a key and publishes it; not cancellable midway, so no key is left half-published.</summary>
     private async Task<HsmKeyId> CreateAsync(string vault)
     {
-        var fresh = resilience.HsmOnce.Execute(() =>
+        // On the vault's own token: a vault bound to a customer's HSM seals its secrets there.
+        var hsm = tokens.For(vault);
+        var fresh = resilience.Hsm(hsm.TokenId, vault).Once.Execute(() =>
             hsm.GenerateAes(KeyBits, HsmKeyUsage.Encrypt | HsmKeyUsage.Decrypt, $"{vault}/{VaultKeyEntity.SecretEncryption}"));
         var row = new VaultKeyEntity
         {
@@ -65,7 +68,7 @@ public sealed class SecretEncryptionKeys(IHsm hsm, Tables tables, ResiliencePipe
         catch (RequestFailedException e) when (e.Status == 409)
         {
             // Another instance published first: ours was never used, so it goes.
-            Destroy(fresh);
+            Destroy(hsm, vault, fresh);
             return await FindAsync(vault, CancellationToken.None)
                 ?? throw new InvalidOperationException($"Vault {vault}: the secret-encryption key row vanished after a conflict.");
         }
@@ -74,15 +77,15 @@ public sealed class SecretEncryptionKeys(IHsm hsm, Tables tables, ResiliencePipe
             // The write's outcome is unknown (it may have landed): only the row says whether our key is in use.
             var stored = await FindAsync(vault, CancellationToken.None);
             if (stored == fresh) return fresh;
-            Destroy(fresh);
+            Destroy(hsm, vault, fresh);
             if (stored is { } winner) return winner;
             throw;
         }
     }
 
-    private void Destroy(HsmKeyId id)
+    private void Destroy(IHsm hsm, string vault, HsmKeyId id)
     {
-        try { resilience.HsmOnce.Execute(() => hsm.DestroyKey(id)); }
+        try { resilience.Hsm(hsm.TokenId, vault).Once.Execute(() => hsm.DestroyKey(id)); }
         catch (Exception e) { logger.LogError("Orphan HSM key {HsmKeyId} left after losing the secret-key race: {Error}", id.Value, e.GetType().Name); }
     }
 }

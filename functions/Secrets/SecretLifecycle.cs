@@ -85,7 +85,7 @@ public sealed class SecretLifecycle(SecretObjects objects, SecretStore store, Se
                 Array.Clear(plaintext);
             }
         }).ToList());
-        return new BackupResult(backups.Seal(ObjectKind.Secret, payload));
+        return new BackupResult(backups.Seal(ctx.Vault, ObjectKind.Secret, payload));
     }
 
     /// <summary>Restores names, versions, attributes, tags and ids; each value is sealed again under this vault's key.</summary>

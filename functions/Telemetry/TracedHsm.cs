@@ -13,6 +13,7 @@ public sealed class TracedHsm(IHsm inner) : IHsm
     public HsmCapabilities Capabilities => inner.Capabilities;
     public string TokenId => inner.TokenId;
     public int SessionsInUse => inner.SessionsInUse;
+    public bool Available => inner.Available;
     public HsmBackupKeys? BackupKeys => inner.BackupKeys;
 
     public HsmKeyId GenerateRsa(int bits, HsmKeyUsage usage, string label) => Run(nameof(GenerateRsa), () => inner.GenerateRsa(bits, usage, label));

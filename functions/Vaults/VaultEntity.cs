@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using HsmVault.Objects;
 
 namespace HsmVault.Vaults;
 
@@ -27,6 +28,16 @@ public sealed class VaultEntity : ITableEntity
     /// <summary>A purge of this deleted vault has begun; the vault purge sweep finishes it.</summary>
     public bool Purging { get; set; }
     public string HsmTokenLabel { get; set; } = "";
+    /// <summary>A customer's own HSM (see <see cref="HsmBinding"/>); an empty module path means the deployment's token.</summary>
+    public string HsmModulePath { get; set; } = "";
+    public string HsmTokenSerial { get; set; } = "";
+    public string HsmPinReference { get; set; } = "";
+
+    public HsmBinding? Binding() => string.IsNullOrEmpty(HsmModulePath)
+        ? null
+        : new HsmBinding(HsmModulePath, NullIfEmpty(HsmTokenLabel), NullIfEmpty(HsmTokenSerial), HsmPinReference);
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
     /// <summary>Tags as a JSON object of strings.</summary>
     public string Tags { get; set; } = "{}";
     public DateTimeOffset Created { get; set; }

@@ -13,8 +13,9 @@ namespace HsmVault.Vaults;
 /// partitions, the vault row last. The row is marked <see cref="VaultEntity.Purging"/> first, so a purge interrupted
 /// midway is finished by the next sweep (destroying an HSM object that is already gone does nothing). The key and secret
 /// stores' recent rows of the vault are dropped, so a new vault of the name never sees the purged vault's objects.
+/// A vault bound to a customer's HSM is purged on that token; while it is cut off the purge fails and the next sweep tries again.
 /// </summary>
-public sealed class VaultPurge(Tables tables, IHsm hsm, ResiliencePipelines resilience, IEnumerable<IRecentRows> recentRows, TimeProvider clock,
+public sealed class VaultPurge(Tables tables, VaultHsms hsms, ResiliencePipelines resilience, IEnumerable<IRecentRows> recentRows, TimeProvider clock,
     ILogger<VaultPurge> logger) : ISweep
 {
     public string Name => "VaultPurge";
@@ -50,11 +51,13 @@ public sealed class VaultPurge(Tables tables, IHsm hsm, ResiliencePipelines resi
         }
         var vault = row.PartitionKey;
         var destroyed = 0;
+        var hsm = hsms.For(vault, row.Binding());
+        var calls = resilience.Hsm(hsm.TokenId, vault).Idempotent;
         foreach (var table in new[] { tables.Keys, tables.VaultKeys })
             await foreach (var item in RowsAsync(table, vault, ct))
                 if (item.TryGetValue("HsmKeyId", out var id) && id is string { Length: > 0 } hex)
                 {
-                    resilience.HsmIdempotent.Execute(() => hsm.DestroyKey(new HsmKeyId(hex)));
+                    calls.Execute(() => hsm.DestroyKey(new HsmKeyId(hex)));
                     destroyed++;
                 }
         foreach (var table in new[] { tables.Keys, tables.Secrets, tables.VaultKeys })

@@ -98,7 +98,8 @@ public sealed class VaultStateWatcher(
             var vaults = new Dictionary<string, Vault>(StringComparer.OrdinalIgnoreCase);
             var query = tables.Vaults.QueryAsync<VaultEntity>($"RowKey eq '{VaultEntity.Row}'",
                 select: [nameof(VaultEntity.PartitionKey), nameof(VaultEntity.Name), nameof(VaultEntity.TenantId), nameof(VaultEntity.Enabled), nameof(VaultEntity.Deleted), nameof(VaultEntity.PolicyStamp),
-                    nameof(VaultEntity.SoftDeleteRetentionDays), nameof(VaultEntity.EnablePurgeProtection)],
+                    nameof(VaultEntity.SoftDeleteRetentionDays), nameof(VaultEntity.EnablePurgeProtection),
+                    nameof(VaultEntity.HsmModulePath), nameof(VaultEntity.HsmTokenLabel), nameof(VaultEntity.HsmTokenSerial), nameof(VaultEntity.HsmPinReference)],
                 cancellationToken: timeout.Token);
             await foreach (var row in query)
                 if (ToVault(row) is { } v) vaults[row.PartitionKey] = v;
@@ -124,7 +125,7 @@ public sealed class VaultStateWatcher(
     private Vault? ToVault(VaultEntity row) => row.Deleted
         ? null
         : new Vault(row.PartitionKey, row.TenantId, row.Enabled, hosts.BaseUriOf(row.PartitionKey), row.PolicyStamp,
-            row.SoftDeleteRetentionDays, row.EnablePurgeProtection);
+            row.SoftDeleteRetentionDays, row.EnablePurgeProtection, row.Binding());
 
     /// <summary>A live vault as of the current snapshot (for sweeps, which no request started).</summary>
     public Vault? Find(string name) => Current.Vaults.TryGetValue(name, out var vault) ? vault : null;

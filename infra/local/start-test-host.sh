@@ -105,6 +105,11 @@ log="$dir/host.log"
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__ObjectId="$admin_oid"
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__Keys=all
   export HsmVault__Seed__Vaults__0__AccessPolicies__0__Secrets=all
+  # A customer's own HSM vaults may be bound to (tests/run.sh makes it): its module is allowed, its PIN is a setting.
+  if [ -n "${HSMVAULT_TEST_CUSTOMER_MODULE:-}" ]; then
+    export HsmVault__CustomerHsm__AllowedModules__0="$HSMVAULT_TEST_CUSTOMER_MODULE"
+    export "HsmVault__HsmPins__${HSMVAULT_TEST_CUSTOMER_PINREF}=$HSMVAULT_TEST_CUSTOMER_PIN"
+  fi
   export DOTNET_NOLOGO=1
   # The .NET tests start the same app in process with these settings (tests/Functions.Tests/InProcess); it holds the PIN.
   if [ -z "$primary" ]; then (umask 077; env | grep '^HsmVault__' > "$dir/host.settings"); fi

@@ -9,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace HsmVault.Keys.Endpoints;
 
 /// <summary>Random bytes from the HSM's generator (Key Vault's getRandomBytes).</summary>
-public sealed class RandomFunctions(VaultRequestPipeline pipeline, IHsm hsm, ResiliencePipelines resilience)
+public sealed class RandomFunctions(VaultRequestPipeline pipeline, IVaultTokens tokens, ResiliencePipelines resilience)
 {
     public const int MaxCount = 128;
 
@@ -21,6 +21,7 @@ public sealed class RandomFunctions(VaultRequestPipeline pipeline, IHsm hsm, Res
             var count = (await ctx.ReadJsonAsync<RandomBytesParameters>()).Count
                 ?? throw VaultException.BadParameter("Property 'count' is required.");
             if (count is < 1 or > MaxCount) throw VaultException.BadParameter($"Property 'count' must be from 1 to {MaxCount}.");
-            return VaultResult.Ok(new RandomBytesResult(WireBytes.Encode(resilience.HsmIdempotent.Execute(() => hsm.GenerateRandom(count)))));
+            var hsm = tokens.For(ctx.Vault);
+            return VaultResult.Ok(new RandomBytesResult(WireBytes.Encode(resilience.Hsm(hsm.TokenId, ctx.Vault.Name).Idempotent.Execute(() => hsm.GenerateRandom(count)))));
         });
 }

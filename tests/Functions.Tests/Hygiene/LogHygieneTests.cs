@@ -20,6 +20,7 @@ public sealed class LogHygieneTests
         var secrets = new List<(string, string)>
         {
             ("user PIN", TestEnvironment.Require("HSMVAULT_TEST_PIN")),
+            ("customer token's user PIN", TestEnvironment.Require("HSMVAULT_TEST_CUSTOMER_PIN")),
             ("canary secret value", TestEnvironment.Require("HSMVAULT_CANARY_SECRET")),
             ("canary bearer token", token),
             ("canary bearer token's signature", token.Split('.')[^1]),

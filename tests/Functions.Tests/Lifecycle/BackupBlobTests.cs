@@ -46,8 +46,9 @@ public sealed class BackupBlobTests : IAsyncLifetime
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new KeyStore(_storage.Tables, _resilience);
         var policies = new KeyRotationPolicies(_storage.Tables, _resilience, clock);
-        var keys = new KeyLifecycle(hsm, new KeyObjects(store, hsm, _resilience, policies, clock), store, new KeyMapper(hsm, _resilience), policies,
-            new BackupBlobs(hsm, _resilience), _resilience, new KeyQuotas(Options.Create(new QuotaOptions()), store), clock, NullLogger<KeyLifecycle>.Instance);
+        var tokens = new OneToken(hsm);
+        var keys = new KeyLifecycle(tokens, new KeyObjects(store, tokens, _resilience, policies, clock), store, new KeyMapper(tokens, _resilience), policies,
+            new BackupBlobs(tokens, _resilience), _resilience, new KeyQuotas(Options.Create(new QuotaOptions()), store), clock, NullLogger<KeyLifecycle>.Instance);
         var vault = new Vault("old" + Guid.NewGuid().ToString("N")[..8], "tenant", true, new Uri("https://old.vault.test/"));
         var ctx = SystemCaller.ContextFor(vault, CancellationToken.None);
         await keys.CreateAsync(ctx, "legacy", new KeyCreateParameters { Kty = "EC", Crv = "P-256" });

@@ -65,8 +65,9 @@ public sealed class LifecycleSweepTests : IAsyncLifetime
             var resilience = storage.Resilience;
             Store = new KeyStore(storage.Tables, resilience);
             Policies = new KeyRotationPolicies(storage.Tables, resilience, t._clock);
-            Objects = new KeyObjects(Store, t._hsm, resilience, Policies, t._clock);
-            Keys = new KeyLifecycle(t._hsm, Objects, Store, new KeyMapper(t._hsm, resilience), Policies, new BackupBlobs(t._hsm, resilience),
+            var tokens = new OneToken(t._hsm);
+            Objects = new KeyObjects(Store, tokens, resilience, Policies, t._clock);
+            Keys = new KeyLifecycle(tokens, Objects, Store, new KeyMapper(tokens, resilience), Policies, new BackupBlobs(tokens, resilience),
                 resilience, new KeyQuotas(Options.Create(new QuotaOptions()), Store), t._clock, NullLogger<KeyLifecycle>.Instance);
             Secrets = new SecretObjects(new SecretStore(storage.Tables, resilience), t._clock);
             Runner = new SweepRunner(storage.Tables, t._clock, Options.Create(new TimerOptions()), NullLogger<SweepRunner>.Instance);

@@ -1,3 +1,4 @@
+using HsmVault.Objects;
 using System.Collections.Concurrent;
 using System.Reflection;
 using HsmVault.Hsm;
@@ -29,7 +30,7 @@ public sealed class SecretEncryptionKeyRaceTests
         var tables = new Tables(Options.Create(new StorageOptions { ConnectionString = TestHostEnvironment.Tables, TablePrefix = TestHostEnvironment.TablePrefix }));
         await tables.CreateIfMissingAsync(CancellationToken.None);
         var resilience = new ResiliencePipelines(TimeSpan.FromSeconds(10));
-        SecretEncryptionKeys Instance() => new(hsm, tables, resilience, TimeProvider.System, NullLogger<SecretEncryptionKeys>.Instance);
+        SecretEncryptionKeys Instance() => new(new OneToken(hsm), tables, resilience, TimeProvider.System, NullLogger<SecretEncryptionKeys>.Instance);
 
         var losers = 0;
         for (var round = 0; round < 5; round++)
