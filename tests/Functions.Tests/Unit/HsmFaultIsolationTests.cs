@@ -58,7 +58,7 @@ public sealed class HsmFaultIsolationTests
     }
 
     [Fact]
-    public void A_call_running_past_the_hsm_call_timeout_refuses_new_calls_on_its_token_only()
+    public async Task A_call_running_past_the_hsm_call_timeout_refuses_new_calls_on_its_token_only()
     {
         var clock = new ManualClock();
         var r = new ResiliencePipelines(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), clock);
@@ -73,7 +73,7 @@ public sealed class HsmFaultIsolationTests
         Assert.Equal(1, r.HsmCallsRunning("t"));
         Assert.Equal(1, r.Hsm("other-token", "v3").Once.Execute(() => 1));
         release.Set();
-        Assert.Equal(1, hung.Result);
+        Assert.Equal(1, await hung);
         Assert.Equal(0, r.HsmCallsRunning("t"));
         Assert.Equal(1, r.Hsm("t", "v4").Once.Execute(() => 1));
     }
