@@ -3,7 +3,7 @@
 # SoftHSM2 token, an in-memory Azurite and the standalone host over HTTPS, all on loopback.
 # Prints failing tests and, last, one line "N passed, N failed[, N skipped]". Exit 0 only if all passed.
 # For a quicker loop while developing, narrow the run (CI sets none of these):
-#   HSMVAULT_TEST_SECTIONS="adapter functions node pwsh reliability hygiene"   the sections to run (default: all)
+#   HSMVAULT_TEST_SECTIONS="format adapter functions node pwsh reliability hygiene"   the sections to run (default: all)
 #   HSMVAULT_TEST_FILTER='FullyQualifiedName~Audit'         dotnet test --filter for both .NET projects
 #   HSMVAULT_TEST_NODE='test/portal.test.mjs'               node test files (relative to tests/e2e-node)
 set -uo pipefail
@@ -81,8 +81,14 @@ else
   problems+=("second standalone host did not start")
 fi
 
-sections=" ${HSMVAULT_TEST_SECTIONS:-adapter functions node pwsh reliability hygiene} "
+sections=" ${HSMVAULT_TEST_SECTIONS:-format adapter functions node pwsh reliability hygiene} "
 selected() { [[ "$sections" == *" $1 "* ]]; }
+
+if selected format; then
+  section "dotnet format --verify-no-changes (the conventions in .editorconfig)"
+  if dotnet format HsmVault.sln --verify-no-changes -v q > "$work/format.log" 2>&1; then echo "format ok"
+  else cat "$work/format.log"; problems+=("dotnet format --verify-no-changes: code differs from .editorconfig (run: dotnet format HsmVault.sln)"); fi
+fi
 # The hygiene tests run last, over everything the other suites left behind.
 filter=(--filter "Category!=Hygiene${HSMVAULT_TEST_FILTER:+&($HSMVAULT_TEST_FILTER)}")
 
