@@ -5,11 +5,11 @@ import tls from 'node:tls';
 import { env } from './env.mjs';
 
 /**
- * request(method, pathOrUrl, { headers, body, vault, base }) -> { status, headers, text, json }
+ * request(method, pathOrUrl, { headers, body, vault, base, agent }) -> { status, headers, text, json }
  * vault: send to https://{vault}.localhost:{port} (resolved to loopback here, so no DNS set-up is needed);
- * base: another instance's base URL (default env.url).
+ * base: another instance's base URL (default env.url); agent: an https.Agent of the caller's (e.g. bound to another source address).
  */
-export function request(method, pathOrUrl, { headers = {}, body, vault, base } = {}) {
+export function request(method, pathOrUrl, { headers = {}, body, vault, base, agent } = {}) {
   const url = new URL(pathOrUrl, (base ?? env.url) + '/');
   if (vault) url.hostname = `${vault}.${url.hostname}`;
   const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
@@ -21,6 +21,7 @@ export function request(method, pathOrUrl, { headers = {}, body, vault, base } =
   let responded = false;
   return new Promise((resolve, reject) => {
     const options = { method, headers: h, ca: env.ca, timeout: 30_000 };
+    if (agent) options.agent = agent;
     if (vault) {
       options.lookup = loopbackLookup;
       options.checkServerIdentity = wildcardIdentity;

@@ -18,27 +18,9 @@ const SOURCE = '127.0.0.2';
 let agent;
 let token;
 
-function send(method, path, { headers = {}, body } = {}) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const h = { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) };
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL(`${path}${path.includes('?') ? '&' : '?'}api-version=7.6`, env.url + '/'),
-      { method, headers: h, agent, timeout: 30_000 }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json;
-          try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-          resolve({ status: res.statusCode, headers: res.headers, json, text });
-        });
-      });
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${path}`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
-}
+/** A vault request from the flood's own source address (api-version added). */
+const send = (method, path, { headers = {}, body } = {}) =>
+  plain(method, `${path}${path.includes('?') ? '&' : '?'}api-version=7.6`, { headers, body, agent });
 
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
