@@ -102,8 +102,11 @@ public sealed class GuardedToken : IHsm
     }
 
     private static bool IsPinRefusal(HsmException e) =>
-        e.InnerException is Net.Pkcs11Interop.Common.Pkcs11Exception { RV: Net.Pkcs11Interop.Common.CKR.CKR_PIN_INCORRECT or
-            Net.Pkcs11Interop.Common.CKR.CKR_PIN_LEN_RANGE or Net.Pkcs11Interop.Common.CKR.CKR_PIN_LOCKED or Net.Pkcs11Interop.Common.CKR.CKR_PIN_EXPIRED };
+        e.InnerException is Net.Pkcs11Interop.Common.Pkcs11Exception
+        {
+            RV: Net.Pkcs11Interop.Common.CKR.CKR_PIN_INCORRECT or
+            Net.Pkcs11Interop.Common.CKR.CKR_PIN_LEN_RANGE or Net.Pkcs11Interop.Common.CKR.CKR_PIN_LOCKED or Net.Pkcs11Interop.Common.CKR.CKR_PIN_EXPIRED
+        };
 
     private T Use<T>(Func<HsmToken, T> call)
     {

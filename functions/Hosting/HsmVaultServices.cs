@@ -1,7 +1,7 @@
-using HsmVault.Http;
 using HsmVault.Access;
 using HsmVault.Audit;
 using HsmVault.Hsm;
+using HsmVault.Http;
 using HsmVault.Identity;
 using HsmVault.Keys;
 using HsmVault.Management;
@@ -11,8 +11,8 @@ using HsmVault.Reconciliation;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;
-using HsmVault.Throttling;
 using HsmVault.Storage.Sweeps;
+using HsmVault.Throttling;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -91,7 +91,8 @@ public static class StandaloneHost
                 errors == System.Net.Security.SslPolicyErrors.None ||
                 (presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash())),
         },
-    }) { Timeout = TimeSpan.FromSeconds(10) };
+    })
+    { Timeout = TimeSpan.FromSeconds(10) };
 
     private static List<string> CertificateNames(StandaloneOptions options, VaultOptions vaults)
     {

@@ -1,6 +1,6 @@
 using System.Net;
-using HsmVault.Objects;
 using System.Text.Json;
+using HsmVault.Objects;
 using Microsoft.AspNetCore.Http;
 
 namespace HsmVault.Http;

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
+using HsmVault.Objects;
+using HsmVault.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using HsmVault.Objects;
-using HsmVault.Telemetry;
 
 namespace HsmVault.Identity;
 

@@ -1,5 +1,5 @@
-using HsmVault.Storage;
 using HsmVault.Objects;
+using HsmVault.Storage;
 
 namespace HsmVault.Keys;
 

@@ -1,5 +1,5 @@
-using HsmVault.Http;
 using HsmVault.Hsm;
+using HsmVault.Http;
 using HsmVault.Objects;
 using HsmVault.Resilience;
 using Microsoft.AspNetCore.Http;

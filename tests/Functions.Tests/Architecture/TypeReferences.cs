@@ -69,11 +69,11 @@ public static class TypeReferences
             foreach (var a in Attributes(p)) yield return a;
         }
         foreach (var m in type.Methods)
-        foreach (var t in Uses(m))
-            yield return t;
+            foreach (var t in Uses(m))
+                yield return t;
         foreach (var nested in type.NestedTypes)
-        foreach (var t in Uses(nested))
-            yield return t;
+            foreach (var t in Uses(nested))
+                yield return t;
     }
 
     private static IEnumerable<TypeReference?> Uses(MethodDefinition m)

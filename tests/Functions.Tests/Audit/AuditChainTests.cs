@@ -1,7 +1,7 @@
 extern alias cli;
 using System.Text.Json;
-using HsmVault.Audit;
 using cli::HsmVault.Cli.Audit;
+using HsmVault.Audit;
 
 namespace HsmVault.Tests.Audit;
 

@@ -1,7 +1,7 @@
 extern alias cli;
 using Azure.Storage.Blobs.Models;
-using HsmVault.Audit;
 using cli::HsmVault.Cli.Audit;
+using HsmVault.Audit;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HsmVault.Tests.Audit;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -55,7 +55,8 @@ public sealed class HostFixture : IAsyncLifetime
         _identity = new HttpClient(new SocketsHttpHandler
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, errors) => TrustedByCa(presented, errors) },
-        }) { BaseAddress = Authority, Timeout = TimeSpan.FromSeconds(60) };
+        })
+        { BaseAddress = Authority, Timeout = TimeSpan.FromSeconds(60) };
 
         var hostDir = TestEnvironment.Require("HSMVAULT_TEST_HOST_DIR");
         var settings = HostSettings.Read(TestEnvironment.Require("HSMVAULT_TEST_HOST_SETTINGS"))
@@ -83,7 +84,8 @@ public sealed class HostFixture : IAsyncLifetime
                     throw;
                 }
             },
-        }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        })
+        { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public async Task DisposeAsync()

@@ -12,12 +12,12 @@ public sealed class DevIdentityEndpointsTests(DevIdentityServerFixture server)
 {
     private static Dictionary<string, string> Form(string clientId = F.AdminClientId, string secret = F.AdminSecret,
         string grant = "client_credentials", string scope = F.VaultScope) => new()
-    {
-        ["grant_type"] = grant,
-        ["client_id"] = clientId,
-        ["client_secret"] = secret,
-        ["scope"] = scope,
-    };
+        {
+            ["grant_type"] = grant,
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
+            ["scope"] = scope,
+        };
 
     private static async Task<(HttpStatusCode Status, JsonElement Body, string Raw)> ReadAsync(Task<HttpResponseMessage> request)
     {

@@ -1,5 +1,5 @@
-using HsmVault.Objects;
 using HsmVault.Identity;
+using HsmVault.Objects;
 
 namespace HsmVault.Tests.Identity;
 

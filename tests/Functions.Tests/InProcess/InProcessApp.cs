@@ -22,7 +22,8 @@ public sealed class InProcessApp : IAsyncDisposable
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) =>
                 presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(certificate.GetCertHash()) },
-        }) { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        })
+        { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Uri BaseUri { get; }

@@ -1,7 +1,7 @@
-using HsmVault.Objects;
 using System.Collections.Concurrent;
 using System.Reflection;
 using HsmVault.Hsm;
+using HsmVault.Objects;
 using HsmVault.Resilience;
 using HsmVault.Secrets;
 using HsmVault.Storage;

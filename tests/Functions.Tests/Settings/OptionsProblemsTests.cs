@@ -1,6 +1,6 @@
+using HsmVault.Audit;
 using HsmVault.Hosting;
 using HsmVault.Hsm;
-using HsmVault.Audit;
 using HsmVault.Http;
 using HsmVault.Keys;
 using HsmVault.Storage;

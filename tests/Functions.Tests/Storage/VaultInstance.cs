@@ -1,5 +1,5 @@
-using HsmVault.Objects;
 using HsmVault.Access;
+using HsmVault.Objects;
 using HsmVault.Storage;
 using HsmVault.Vaults;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
 using HsmVault.Hosting;
-using HsmVault.Tests.Storage;
 using HsmVault.Storage.Sweeps;
+using HsmVault.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

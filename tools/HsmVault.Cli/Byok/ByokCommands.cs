@@ -100,7 +100,10 @@ internal static class ByokCommands
             HsmTransferTarget.Rsa => (ciphertext, "RSA-HSM", null),
             HsmTransferTarget.Ec => (ciphertext, "EC-HSM", key.Curve switch
             {
-                HsmCurve.P256 => "P-256", HsmCurve.P384 => "P-384", HsmCurve.P521 => "P-521", _ => "P-256K",
+                HsmCurve.P256 => "P-256",
+                HsmCurve.P384 => "P-384",
+                HsmCurve.P521 => "P-521",
+                _ => "P-256K",
             }),
             _ => (ciphertext, "oct-HSM", null),
         };
