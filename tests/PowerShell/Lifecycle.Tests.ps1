@@ -207,9 +207,11 @@ Describe 'Secret lifecycle cmdlets' {
     }
 
     It 'backs up every version, purges (-WhatIf none) and restores the values; the name is free after the purge' {
-        Set-HsmVaultSecret -VaultName $vault -Name 'life' -SecretValue (ConvertTo-SecureString 'v2' -AsPlainText -Force) | Out-Null
+        # Long enough that a random blob cannot contain it by chance (a two-letter value sometimes did).
+        $v2 = 'v2-' + [Guid]::NewGuid().ToString('N')
+        Set-HsmVaultSecret -VaultName $vault -Name 'life' -SecretValue (ConvertTo-SecureString $v2 -AsPlainText -Force) | Out-Null
         $file = Backup-HsmVaultSecret -VaultName $vault -Name 'life' -OutputFile "$work/life.secretbackup"
-        [IO.File]::ReadAllText($file) | Should -Not -Match 'v2'
+        [IO.File]::ReadAllText($file).Contains($v2) | Should -BeFalse
         Remove-HsmVaultSecret -VaultName $vault -Name 'life' -Force
         Remove-HsmVaultSecret -VaultName $vault -Name 'life' -InRemovedState -WhatIf
         Get-HsmVaultSecret -VaultName $vault -Name 'life' -InRemovedState | Should -Not -BeNullOrEmpty
@@ -219,7 +221,7 @@ Describe 'Secret lifecycle cmdlets' {
         $restored = Restore-HsmVaultSecret -VaultName $vault -InputFile $file
         $restored.Name | Should -Be 'life'
         $restored.PSObject.Properties.Name | Should -Not -Contain 'SecretValue'
-        Get-HsmVaultSecret -VaultName $vault -Name 'life' -AsPlainText | Should -Be 'v2'
+        Get-HsmVaultSecret -VaultName $vault -Name 'life' -AsPlainText | Should -Be $v2
         $versions = Get-HsmVaultSecret -VaultName $vault -Name 'life' -IncludeVersions
         $versions.Count | Should -Be 2
         $old = $versions | Where-Object Version -ne $restored.Version
