@@ -194,13 +194,17 @@ export function mutate(r, base, ctx, tokens) {
   return { method, path, headers, body, lie };
 }
 
+// Fuzzed requests come from their own loopback address: their bad tokens spend that address's failed-authentication budget,
+// not the one of 127.0.0.1, where the checks before and after the run get (new) tokens and use them.
+const FUZZ_SOURCE = '127.0.0.2';
+
 /** Sends over TLS exactly what `m` says (including a lying Content-Length); resolves { status, headers, ms } or a failure. */
 export function send(port, ca, m, timeoutMs) {
   const started = Date.now();
   return new Promise((resolve) => {
     let done = false, buf = Buffer.alloc(0);
     const finish = (r) => { if (!done) { done = true; clearTimeout(timer); socket.destroy(); resolve({ ...r, ms: Date.now() - started }); } };
-    const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost', rejectUnauthorized: false }, () => {
+    const socket = tls.connect({ host: '127.0.0.1', localAddress: FUZZ_SOURCE, port, ca, servername: 'localhost', rejectUnauthorized: false }, () => {
       const lines = [`${m.method} ${m.path} HTTP/1.1`];
       for (const [k, v] of Object.entries(m.headers)) lines.push(`${k}: ${String(v).replace(/[\r\n]/g, '')}`);
       const body = m.body ?? Buffer.alloc(0);
