@@ -92,4 +92,12 @@ public abstract class HsmVaultCmdlet : PSCmdlet
     /// <summary>-WhatIf always reports and changes nothing; -Force skips the prompt; otherwise ShouldProcess decides.</summary>
     protected bool Confirm(string target, string action, bool force) =>
         MyInvocation.BoundParameters.ContainsKey("WhatIf") || !force ? ShouldProcess(target, action) : true;
+
+    /// <summary>The file a cmdlet is about to write: <paramref name="path"/> resolved; an existing file only with -Force.</summary>
+    protected string WritableFile(string path, bool force)
+    {
+        var file = GetUnresolvedProviderPathFromPSPath(path);
+        if (File.Exists(file) && !force) throw new PSArgumentException($"'{file}' exists; give -Force to overwrite it.");
+        return file;
+    }
 }

@@ -37,8 +37,7 @@ public abstract class AuditCmdlet : HsmVaultCmdlet
     /// <summary>Writes text to a file of the current location (-Force overwrites).</summary>
     protected void WriteFile(string path, string text, bool force)
     {
-        var file = GetUnresolvedProviderPathFromPSPath(path);
-        if (File.Exists(file) && !force) throw new PSArgumentException($"'{file}' exists; give -Force to overwrite it.");
+        var file = WritableFile(path, force);
         File.WriteAllText(file, text);
         WriteVerbose($"Wrote {file}.");
     }

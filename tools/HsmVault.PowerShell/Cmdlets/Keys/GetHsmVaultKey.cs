@@ -75,9 +75,7 @@ public sealed class GetHsmVaultKey : VaultDataCmdlet
 
     private void WritePem(PSHsmVaultKey key)
     {
-        var file = GetUnresolvedProviderPathFromPSPath(OutFile);
-        if (File.Exists(file) && !Force)
-            throw new PSArgumentException($"'{file}' exists; give -Force to overwrite it.");
+        var file = WritableFile(OutFile!, Force);
         File.WriteAllText(file, KeyFiles.PublicPem(key.Key));
         WriteVerbose($"Public key written to {file}.");
     }

@@ -69,8 +69,7 @@ public abstract class BackupObjectCmdlet : ObjectLifecycleCmdlet
 
     protected override void Process()
     {
-        var file = GetUnresolvedProviderPathFromPSPath(OutputFile ?? $"{VaultName}-{ObjectName}-{DateTime.UtcNow:yyyyMMddHHmmss}.{Kind}backup");
-        if (File.Exists(file) && !Force) throw new PSArgumentException($"'{file}' exists; give -Force to overwrite it.");
+        var file = WritableFile(OutputFile ?? $"{VaultName}-{ObjectName}-{DateTime.UtcNow:yyyyMMddHHmmss}.{Kind}backup", Force);
         if (!ShouldProcess(file, $"Back up {Kind} {Target}")) return;
         var blob = Data(VaultName, HttpMethod.Post, $"{Collection}/{Escaped}/backup")!["value"]!.GetValue<string>();
         File.WriteAllBytes(file, Base64Url.Decode(blob));
