@@ -117,14 +117,7 @@ public sealed class HostFixture : IAsyncLifetime
     public async Task<string> TokenAsync(string clientId, string secret)
     {
         if (_tokens.TryGetValue(clientId, out var cached)) return cached;
-        using var response = await _identity.PostAsync($"{Tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
-            ["scope"] = HsmVault.Identity.AuthOptions.DefaultAudience + "/.default",
-        }));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"token request for {clientId} failed: {(int)response.StatusCode} {text}");
-        var token = JsonDocument.Parse(text).RootElement.GetProperty("access_token").GetString()!;
+        var token = await DevTokens.FetchAsync(_identity, Tenant, clientId, secret);
         return _tokens[clientId] = token;
     }
 

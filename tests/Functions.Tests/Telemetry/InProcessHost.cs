@@ -63,16 +63,7 @@ public sealed class InProcessHost : IAsyncLifetime
         try { if (_app is not null) await _app.DisposeAsync(); } finally { _dir.Delete(recursive: true); }
     }
 
-    public async Task<string> TokenAsync()
-    {
-        using var response = await Client.PostAsync($"{Tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = ClientId, ["client_secret"] = ClientSecret, ["scope"] = HsmVault.Identity.AuthOptions.DefaultAudience + "/.default",
-        }));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("access_token").GetString()!;
-    }
+    public Task<string> TokenAsync() => DevTokens.FetchAsync(Client, Tenant, ClientId, ClientSecret);
 
     public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string pathAndQuery, string token, object? body = null, string? clientRequestId = null)
     {
