@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
-using Azure;
-using Azure.Storage.Blobs.Specialized;
 using HsmVault.Objects;
 using HsmVault.Storage;
 using HsmVault.Telemetry;
@@ -18,18 +16,18 @@ public sealed class AuditUnavailableException(string message) : Exception(messag
 
 /// <summary>
 /// Durable audit with group commit. <see cref="WriteAsync"/> returns once the record is stored; every record that arrived
-/// while the previous commit was in flight goes out in the next one (one append per vault-hour blob), so the storage cost per
-/// request falls as load rises. Records are sealed into this instance's hash chain in commit order; the chain head is signed
-/// regularly by <see cref="ChainHeadSigner"/>. An append is retried with the same bytes until it lands, so the chain never has
-/// a hole: a retry whose first attempt had landed leaves an exact duplicate line, which the verifier recognises.
+/// while the previous commit was in flight goes out in the next one, so the storage cost per request falls as load rises.
+/// Records are sealed into this instance's hash chain in commit order and stored in the <see cref="AuditJournal"/>; every
+/// <see cref="AuditOptions.FlushInterval"/> the journaled commits move into the vault-hour segments in one append per blob
+/// (<see cref="AuditSegments"/>), and their journal entries are deleted. The chain head is signed regularly by
+/// <see cref="ChainHeadSigner"/>, over what is in the segments.
 /// </summary>
-public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> options, TimeProvider clock, ILogger<AuditLog> logger)
+public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Tables tables, IOptions<AuditOptions> options, TimeProvider clock,
+    ILogger<AuditLog> logger)
     : IHostedService, ISystemAudit
 {
-    /// <summary>Most records per commit, so that one blob's append stays well under the 4 MiB block limit.</summary>
+    /// <summary>Most records per commit (a commit is one journal transaction, or a few for long records).</summary>
     private const int MaxBatch = 1000;
-    /// <summary>Past this many committed blocks a blob is left for the next part (the limit is 50,000).</summary>
-    private const int BlockRollover = 49_000;
 
     /// <summary>Most requests a commit's span links to.</summary>
     private const int MaxSpanLinks = 32;
@@ -37,10 +35,15 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     /// <param name="Span">The span of the request waiting for the record (default: none), for the commit span's links.</param>
     private sealed record Pending(AuditRecord Record, TaskCompletionSource? Stored, ActivityContext Span = default);
 
+    /// <summary>A commit in the journal, not yet in its segments, and the chain head after it.</summary>
+    private sealed record Journaled(List<AuditJournalEntity> Entries, long Seq, string Hash);
+
     private readonly AuditOptions _options = options.Value;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, int> _parts = new();     // hour folder → current part
-    private readonly ConcurrentDictionary<string, bool> _created = new();  // blobs known to exist
+    private readonly ConcurrentQueue<Journaled> _unflushed = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly CancellationTokenSource _stopFlushing = new();
+    private Task _flusher = Task.CompletedTask;
     private int _pending;
     private readonly ConcurrentDictionary<string, int> _pendingByVault = new(StringComparer.OrdinalIgnoreCase);
     private Task _writer = Task.CompletedTask;
@@ -48,7 +51,7 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     /// <summary>This instance's chain: start time plus a random suffix, unique across restarts and instances.</summary>
     public string ChainId { get; } = $"{clock.GetUtcNow():yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..12]}";
 
-    /// <summary>The last stored record of the chain (seq 0 and the genesis hash before the first).</summary>
+    /// <summary>The last record of the chain that is in its segment (seq 0 and the genesis hash before the first): what a signed head covers.</summary>
     public (long Seq, string Hash) StoredHead { get; private set; } = (0, AuditChainFormat.GenesisHash);
 
     private AuditUsageCounter? _usage;
@@ -56,6 +59,9 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
 
     private long _seq;
     private string _prev = AuditChainFormat.GenesisHash;
+
+    /// <summary>The seq of the chain's last stored record (journaled or in its segment).</summary>
+    public long CommittedSeq => Volatile.Read(ref _seq);
 
     /// <summary>
     /// Storage is so far behind that new operations on <paramref name="vault"/> are refused (503) before they run: the vault
@@ -120,14 +126,53 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     public Task StartAsync(CancellationToken ct)
     {
         _writer = Task.Run(DrainAsync, CancellationToken.None);
+        _flusher = Task.Run(FlushLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops taking records and waits until every queued record is stored (or the host's stop timeout).</summary>
+    /// <summary>Stops taking records and waits until every queued record is stored and in its segment (or the host's stop timeout).</summary>
     public async Task StopAsync(CancellationToken ct)
     {
         _queue.Writer.TryComplete();
         await _writer.WaitAsync(ct);
+        await _stopFlushing.CancelAsync();
+        await _flusher.WaitAsync(ct);
+        await FlushAsync().WaitAsync(ct);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.FlushInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopFlushing.Token)) await FlushAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Moves every journaled commit into its segments (one append per vault-hour blob), then deletes its journal entries.
+    /// Appends and deletes are retried until done, so a commit leaves the journal only once it is in its segment.
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        await _flushing.WaitAsync();
+        try
+        {
+            var commits = new List<Journaled>();
+            while (_unflushed.TryDequeue(out var c)) commits.Add(c);
+            if (commits.Count == 0) return;
+            var entries = commits.SelectMany(c => c.Entries).ToList();
+            await segments.AppendAsync(entries);
+            StoredHead = (commits[^1].Seq, commits[^1].Hash);
+            await journal.DeleteAsync(entries);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
     }
 
     private async Task DrainAsync()
@@ -143,7 +188,6 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
                 await CommitAsync(batch);
                 await Usage.AddAsync(batch.Select(p => p.Record));
             }
-            StoredHead = (_seq, _prev);
             foreach (var p in batch)
             {
                 Settled(p);
@@ -164,10 +208,11 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
         return span;
     }
 
-    /// <summary>Seals the batch into the chain, then appends one block per vault-hour blob, all at once.</summary>
+    /// <summary>Seals the batch into the chain and stores it in the journal.</summary>
     private async Task CommitAsync(List<Pending> batch)
     {
-        var groups = new Dictionary<string, (string Folder, MemoryStream Bytes)>();
+        var firstSeq = _seq + 1;
+        var lines = new List<(string Folder, byte[] Line)>(batch.Count);
         foreach (var p in batch)
         {
             var resourceId = AuditBlobNames.ResourceId(_options.ResourceIdPrefix, p.Record.Vault);
@@ -175,40 +220,10 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
             record.Chain = new ChainLink(ChainId, ++_seq, _prev);
             var line = JsonSerializer.SerializeToUtf8Bytes(record, AuditEvent.Json);
             _prev = AuditChainFormat.Link(_prev, line);
-            var folder = AuditBlobNames.HourFolder(resourceId, record.Time);
-            if (!groups.TryGetValue(folder, out var group)) groups[folder] = group = (folder, new MemoryStream());
-            group.Bytes.Write(line);
-            group.Bytes.WriteByte((byte)'\n');
+            lines.Add((AuditBlobNames.HourFolder(resourceId, record.Time), [.. line, (byte)'\n']));
         }
-        await Task.WhenAll(groups.Values.Select(g => AppendUntilStoredAsync(g.Folder, g.Bytes.ToArray())));
-    }
-
-    private async Task AppendUntilStoredAsync(string folder, byte[] block)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var part = _parts.GetValueOrDefault(folder);
-            var name = folder + (part == 0 ? "PT1H.json" : $"PT1H.{part}.json");
-            var blob = blobs.Audit.GetAppendBlobClient(name);
-            try
-            {
-                if (_created.TryAdd(name, true)) await blob.CreateIfNotExistsAsync();
-                using var content = new MemoryStream(block, writable: false);
-                var info = await blob.AppendBlockAsync(content);
-                if (info.Value.BlobCommittedBlockCount >= BlockRollover) _parts[folder] = part + 1;
-                return;
-            }
-            catch (RequestFailedException e) when (e.ErrorCode == "BlockCountExceedsLimit")
-            {
-                _parts[folder] = part + 1;
-            }
-            catch (Exception e)
-            {
-                if (e is RequestFailedException { Status: 404 }) _created.TryRemove(name, out _);
-                // Fail closed but never lose: waiting requests get 503 after the commit timeout; this block is retried as is.
-                logger.LogWarning("Audit append to {Blob} failed (attempt {Attempt}): {Error}; retrying", name, attempt, e.GetType().Name);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * Math.Pow(2, Math.Min(attempt, 6)))));
-            }
-        }
+        var transactions = AuditJournal.Plan(ChainId, firstSeq, lines);
+        await journal.WriteAsync(transactions);
+        _unflushed.Enqueue(new Journaled(transactions.SelectMany(t => t).ToList(), _seq, _prev));
     }
 }

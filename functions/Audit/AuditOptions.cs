@@ -23,6 +23,18 @@ public sealed class AuditOptions
     /// <summary>Records of one vault waiting to be stored beyond which that vault's new operations are refused (503).</summary>
     public int MaxPendingPerVault { get; set; } = 5_000;
 
+    /// <summary>
+    /// How often journaled commits move into their vault-hour segments (one append per blob): the segments' write rate,
+    /// whatever the request rate, and how far the segments may trail the journal.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// A chain whose newest journal entry is older than this belongs to an instance that stopped without flushing (a crash):
+    /// the replay sweep moves its entries into their segments. Far longer than any live instance leaves an entry there.
+    /// </summary>
+    public TimeSpan JournalReplayAfter { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the chain head is signed in the HSM (when the chain moved).</summary>
     public TimeSpan HeadSigningInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -42,6 +54,9 @@ public sealed class AuditOptions
         if (MaxPending < 1) yield return "HsmVault:Audit:MaxPending must be at least 1";
         if (MaxPendingPerVault < 1 || MaxPendingPerVault > MaxPending)
             yield return $"HsmVault:Audit:MaxPendingPerVault must be between 1 and MaxPending ({MaxPending}); got {MaxPendingPerVault}";
+        if (FlushInterval <= TimeSpan.Zero || FlushInterval > TimeSpan.FromSeconds(10))
+            yield return $"HsmVault:Audit:FlushInterval must be between 0 and 00:00:10; got {FlushInterval}";
+        if (JournalReplayAfter < TimeSpan.FromSeconds(1)) yield return "HsmVault:Audit:JournalReplayAfter must be at least 00:00:01";
         if (HeadSigningInterval <= TimeSpan.Zero) yield return "HsmVault:Audit:HeadSigningInterval must be positive";
         if (UnauthenticatedWindow <= TimeSpan.Zero) yield return "HsmVault:Audit:UnauthenticatedWindow must be positive";
         if (MaxUnauthenticatedKeys < 1) yield return "HsmVault:Audit:MaxUnauthenticatedKeys must be at least 1";

@@ -14,10 +14,11 @@ public sealed record AuditFilter(DateTimeOffset Start, DateTimeOffset End, strin
 public sealed record UsageCount(string Key, DateTimeOffset Period, string Operation, string Caller, string Result, long Count);
 
 /// <summary>
-/// Reads a vault's records from its hourly segments, newest hour first. Retried appends' exact duplicates are read once.
+/// Reads a vault's records from its hourly segments and from the journal (records stored moments ago, or by an instance that
+/// died before moving them), newest hour first. Exact duplicates (retried appends, replayed entries) are read once.
 /// Pages are counted within an hour, so a continuation is the hour and how many of its matching records were returned.
 /// </summary>
-public sealed class AuditQuery(Blobs blobs, Tables tables, IOptions<AuditOptions> options)
+public sealed class AuditQuery(Blobs blobs, Tables tables, AuditJournal journal, IOptions<AuditOptions> options)
 {
     public const int MaxHours = 31 * 24;
 
@@ -25,10 +26,11 @@ public sealed class AuditQuery(Blobs blobs, Tables tables, IOptions<AuditOptions
         string? continuation, CancellationToken ct)
     {
         var (hour, skip) = ParseContinuation(continuation) ?? (Floor(filter.End), 0);
+        var journaled = await JournaledAsync(ct);
         var page = new List<JsonElement>();
         for (var scanned = 0; hour >= Floor(filter.Start) && scanned < MaxHours; hour = hour.AddHours(-1), scanned++, skip = 0)
         {
-            var matches = (await HourAsync(vault, hour, ct)).Where(r => Matches(r, filter)).OrderByDescending(TimeOf).ToList();
+            var matches = (await HourAsync(vault, hour, journaled, ct)).Where(r => Matches(r, filter)).OrderByDescending(TimeOf).ToList();
             var take = matches.Skip(skip).Take(max - page.Count).ToList();
             page.AddRange(take);
             if (page.Count >= max)
@@ -70,16 +72,28 @@ public sealed class AuditQuery(Blobs blobs, Tables tables, IOptions<AuditOptions
 
     /// <summary>Every record of a vault-hour (duplicates of retried appends once), oldest first: the hour's export.</summary>
     public async Task<List<JsonElement>> HourExportAsync(string vault, DateTimeOffset hour, CancellationToken ct) =>
-        (await HourAsync(vault, Floor(hour), ct)).OrderBy(TimeOf).ToList();
+        (await HourAsync(vault, Floor(hour), await JournaledAsync(ct), ct)).OrderBy(TimeOf).ToList();
 
-    private async Task<List<JsonElement>> HourAsync(string vault, DateTimeOffset hour, CancellationToken ct)
+    /// <summary>The journal's lines by folder: each chain's entries joined in order (a long line spans entries).</summary>
+    private async Task<ILookup<string, byte[]>> JournaledAsync(CancellationToken ct)
+    {
+        var entries = new List<AuditJournalEntity>();
+        await foreach (var entry in journal.ReadAllAsync(ct)) entries.Add(entry);
+        return entries.OrderBy(e => e.PartitionKey, StringComparer.Ordinal).ThenBy(e => e.RowKey, StringComparer.Ordinal)
+            .GroupBy(e => (e.PartitionKey, e.Folder))
+            .ToLookup(g => g.Key.Folder, g => g.SelectMany(e => e.Lines).ToArray(), StringComparer.Ordinal);
+    }
+
+    private async Task<List<JsonElement>> HourAsync(string vault, DateTimeOffset hour, ILookup<string, byte[]> journaled, CancellationToken ct)
     {
         var folder = AuditBlobNames.HourFolder(AuditBlobNames.ResourceId(options.Value.ResourceIdPrefix, vault), hour);
         var records = new List<JsonElement>();
         var seen = new HashSet<(string, long)>();
+        var contents = new List<byte[]>();
         await foreach (var blob in blobs.Audit.GetBlobsAsync(BlobTraits.None, BlobStates.None, folder, ct))
-        {
-            var content = (await blobs.Audit.GetBlobClient(blob.Name).DownloadContentAsync(ct)).Value.Content.ToArray();
+            contents.Add((await blobs.Audit.GetBlobClient(blob.Name).DownloadContentAsync(ct)).Value.Content.ToArray());
+        contents.AddRange(journaled[folder]);
+        foreach (var content in contents)
             foreach (var (line, _) in AuditChainFormat.Lines(content))
             {
                 var record = JsonDocument.Parse(line).RootElement.Clone();
@@ -87,7 +101,6 @@ public sealed class AuditQuery(Blobs blobs, Tables tables, IOptions<AuditOptions
                     && !seen.Add((link.GetProperty("chain").GetString() ?? "", link.GetProperty("seq").GetInt64()))) continue;
                 records.Add(record);
             }
-        }
         return records;
     }
 

@@ -49,7 +49,7 @@ public sealed class ChainHeadSigner(AuditLog log, AuditSigningKey key, Blobs blo
             {
                 try
                 {
-                    if (log.StoredHead.Seq > _signedSeq) await SignAsync(closed: false, _stop.Token);
+                    if (log.CommittedSeq > _signedSeq) await SignAsync(closed: false, _stop.Token);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -62,9 +62,13 @@ public sealed class ChainHeadSigner(AuditLog log, AuditSigningKey key, Blobs blo
         }
     }
 
-    /// <summary>Signs the head of what is stored now (never ahead of storage) and appends it to the chain's head file.</summary>
+    /// <summary>
+    /// Moves what is journaled into the segments, then signs the head of what is in them (never ahead of them) and appends it
+    /// to the chain's head file.
+    /// </summary>
     public async Task SignAsync(bool closed, CancellationToken ct)
     {
+        await log.FlushAsync().WaitAsync(ct);
         var (seq, hash) = log.StoredHead;
         if (seq == 0) return;
         var time = clock.GetUtcNow();

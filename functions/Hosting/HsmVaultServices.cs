@@ -59,6 +59,8 @@ public static class HsmVaultServices
         services.AddSingleton<RequestThrottle>();
         services.AddSingleton<Blobs>();
         services.AddSingleton<AuditSigningKey>();
+        services.AddSingleton<AuditJournal>();
+        services.AddSingleton<AuditSegments>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ChainHeadSigner>();
         services.AddSingleton<UnauthenticatedCounter>();
@@ -75,6 +77,7 @@ public static class HsmVaultServices
         services.AddSingleton<FailedAuthentications>();
         services.AddSingleton<AuditQuery>();
         services.AddSingleton<AuditRetention>();
+        services.AddSingleton<AuditJournalReplay>();
         services.AddSingleton<VaultRequestPipeline>();
         services.AddSingleton<ManagementPipeline>();
         services.AddSingleton<VaultManagement>();

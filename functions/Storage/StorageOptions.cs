@@ -34,7 +34,7 @@ public sealed class StorageOptions
         }
         else if (string.IsNullOrWhiteSpace(ConnectionString))
             yield return $"{Section}:ConnectionString is required (or set {Section}:TableEndpoint to use a managed identity).";
-        // Table names are 3-63 letters and digits starting with a letter; the longest suffix is "auditusage".
+        // Table names are 3-63 letters and digits starting with a letter; the longest suffix is "auditjournal".
         if (TablePrefix.Length is < 1 or > 40 || !char.IsAsciiLetter(TablePrefix[0]) || !TablePrefix.All(char.IsAsciiLetterOrDigit))
             yield return $"{Section}:TablePrefix must be 1-40 letters and digits starting with a letter; got '{TablePrefix}'.";
         if (OperationTimeout < TimeSpan.FromSeconds(1) || OperationTimeout > TimeSpan.FromMinutes(5))

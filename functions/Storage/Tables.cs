@@ -30,6 +30,7 @@ public sealed class Tables
         VaultKeys = service.GetTableClient(o.TablePrefix + "vaultkeys");
         Sweeps = service.GetTableClient(o.TablePrefix + "sweeps");
         AuditUsage = service.GetTableClient(o.TablePrefix + "auditusage");
+        AuditJournal = service.GetTableClient(o.TablePrefix + "auditjournal");
     }
 
     internal static ManagedIdentityCredential ManagedIdentity(string? clientId) =>
@@ -47,8 +48,10 @@ public sealed class Tables
     public TableClient Sweeps { get; }
     /// <summary>Audit usage aggregates (the records themselves are in blobs): one partition per vault and day.</summary>
     public TableClient AuditUsage { get; }
+    /// <summary>Audit commits on their way into their segments (moments; longer only for an instance that died): one partition per chain.</summary>
+    public TableClient AuditJournal { get; }
 
-    public IReadOnlyList<TableClient> All => [Vaults, Keys, Secrets, VaultKeys, Sweeps, AuditUsage];
+    public IReadOnlyList<TableClient> All => [Vaults, Keys, Secrets, VaultKeys, Sweeps, AuditUsage, AuditJournal];
 
     public async Task CreateIfMissingAsync(CancellationToken ct)
     {

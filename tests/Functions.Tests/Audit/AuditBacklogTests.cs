@@ -11,7 +11,7 @@ public sealed class AuditBacklogTests
     public void A_vault_over_its_share_is_backlogged_while_other_vaults_are_not()
     {
         // Not started: nothing drains, so every posted record stays pending. Storage is never touched by queueing.
-        var log = new AuditLog(null!, null!, Options.Create(new AuditOptions { MaxPending = 5, MaxPendingPerVault = 2 }),
+        var log = new AuditLog(null!, null!, null!, Options.Create(new AuditOptions { MaxPending = 5, MaxPendingPerVault = 2 }),
             TimeProvider.System, NullLogger<AuditLog>.Instance);
         AuditRecord Record(string vault) =>
             new(DateTimeOffset.UtcNow, vault, null, null, null, null, "Test", null, null, 200, "OK", 0, Guid.NewGuid().ToString());

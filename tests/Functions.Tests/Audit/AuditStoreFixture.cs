@@ -19,13 +19,18 @@ namespace HsmVault.Tests.Audit;
 /// </summary>
 public sealed class AuditStoreFixture : IAsyncDisposable
 {
-    // Heads are signed by the test itself; the commit timeout is generous because these tests check the chain, not latency,
-    // and a shared machine under load can take seconds per append.
-    public AuditOptions Options { get; } = new() { HeadSigningInterval = TimeSpan.FromHours(1), CommitTimeout = TimeSpan.FromMinutes(2) };
+    // Heads are signed (and the journal moved into the segments) by the test itself; the commit timeout is generous because
+    // these tests check the chain, not latency, and a shared machine under load can take seconds per write.
+    public AuditOptions Options { get; } = new()
+    {
+        HeadSigningInterval = TimeSpan.FromHours(1), FlushInterval = TimeSpan.FromHours(1), CommitTimeout = TimeSpan.FromMinutes(2),
+    };
     public HsmToken Hsm { get; }
     public Tables Tables { get; }
     public Blobs Blobs { get; }
     public AuditSigningKey Key { get; }
+    public AuditJournal Journal { get; }
+    public AuditSegments Segments { get; }
     public AuditLog Log { get; }
     public ChainHeadSigner Signer { get; }
     public BlobContainerClient Container => Blobs.Audit;
@@ -46,7 +51,9 @@ public sealed class AuditStoreFixture : IAsyncDisposable
         Blobs = new Blobs(storage);
         var resilience = new ResiliencePipelines(TimeSpan.FromSeconds(10));
         Key = new AuditSigningKey(Hsm, Tables, resilience, TimeProvider.System, NullLogger<AuditSigningKey>.Instance);
-        Log = new AuditLog(Blobs, Tables, audit, TimeProvider.System, NullLogger<AuditLog>.Instance);
+        Journal = new AuditJournal(Tables, NullLogger<AuditJournal>.Instance);
+        Segments = new AuditSegments(Blobs, NullLogger<AuditSegments>.Instance);
+        Log = new AuditLog(Journal, Segments, Tables, audit, TimeProvider.System, NullLogger<AuditLog>.Instance);
         Signer = new ChainHeadSigner(Log, Key, Blobs, audit, TimeProvider.System, NullLogger<ChainHeadSigner>.Instance);
     }
 
@@ -79,6 +86,7 @@ public sealed class AuditStoreFixture : IAsyncDisposable
     {
         try
         {
+            await Log.StopAsync(CancellationToken.None);
             if (await Key.GetAsync(CancellationToken.None) is var id) Hsm.DestroyKey(id);
             await Container.DeleteIfExistsAsync();
             foreach (var table in Tables.All) await table.DeleteAsync();

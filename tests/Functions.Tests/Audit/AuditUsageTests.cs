@@ -24,7 +24,7 @@ public sealed class AuditUsageTests
         await using var store = new AuditStoreFixture();
         await store.StartAsync();
         // A second writer (another instance) on the same storage, with its own chain.
-        var other = new AuditLog(store.Blobs, store.Tables, Microsoft.Extensions.Options.Options.Create(store.Options), TimeProvider.System,
+        var other = new AuditLog(store.Journal, store.Segments, store.Tables, Microsoft.Extensions.Options.Options.Create(store.Options), TimeProvider.System,
             NullLogger<AuditLog>.Instance);
         await other.StartAsync(CancellationToken.None);
         var records = Enumerable.Range(0, 600).Select(i => Record(i, vault)).ToList();
@@ -37,7 +37,7 @@ public sealed class AuditUsageTests
         await store.Log.WriteAsync(Record(2, vault) with { CallerObjectId = null, Count = 40, Operation = UnauthenticatedCounter.Operation });
         await other.StopAsync(CancellationToken.None);
 
-        var query = new AuditQuery(store.Blobs, store.Tables, Microsoft.Extensions.Options.Options.Create(store.Options));
+        var query = new AuditQuery(store.Blobs, store.Tables, store.Journal, Microsoft.Extensions.Options.Options.Create(store.Options));
         var (hourly, lastUse) = await query.UsageAsync(vault, Start, Start.AddHours(3), daily: false, CancellationToken.None);
         var expected = records
             .GroupBy(r => (Object: string.Join('/', r.ObjectId!.Split('/').Take(2)).ToLowerInvariant(), Period: Hour(r.Time), r.Operation,

@@ -1,26 +1,41 @@
+using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using HsmVault.Tests.Secrets;
 
 namespace HsmVault.Tests.Audit;
 
-/// <summary>The test host's audit records as stored: every line of its Key Vault-layout blobs, parsed.</summary>
+/// <summary>
+/// The test hosts' audit records as stored: every line of their Key Vault-layout blobs and of their journal (records stored
+/// moments ago are there until they move into their blob), parsed; a line in both is read once.
+/// </summary>
 public static class StoredAuditRecords
 {
     public const string Container = "insights-logs-auditevent";
 
     public static async Task<List<JsonElement>> ReadAsync(Func<JsonElement, bool> match)
     {
+        // The journal first: an entry that moves meanwhile is then in its blob.
+        var contents = new List<byte[]>();
+        var journal = new TableServiceClient(TestEnvironment.Tables).GetTableClient(TestHostEnvironment.TablePrefix + "auditjournal");
+        var entries = new List<HsmVault.Audit.AuditJournalEntity>();
+        await foreach (var entry in journal.QueryAsync<HsmVault.Audit.AuditJournalEntity>()) entries.Add(entry);
+        contents.AddRange(entries.OrderBy(e => e.PartitionKey, StringComparer.Ordinal).ThenBy(e => e.RowKey, StringComparer.Ordinal)
+            .GroupBy(e => e.PartitionKey).Select(g => g.SelectMany(e => e.Lines).ToArray()));
         var container = new BlobContainerClient(TestEnvironment.Tables, Container);
-        var found = new List<JsonElement>();
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, "resourceId=", CancellationToken.None))
+            contents.Add((await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray());
+
+        var found = new List<JsonElement>();
+        var seen = new HashSet<(string, long)>();
+        foreach (var line in contents.SelectMany(c => Encoding.UTF8.GetString(c).Split('\n', StringSplitOptions.RemoveEmptyEntries)))
         {
-            var content = (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString();
-            foreach (var line in content.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var record = JsonDocument.Parse(line).RootElement.Clone();
-                if (match(record)) found.Add(record);
-            }
+            var record = JsonDocument.Parse(line).RootElement.Clone();
+            if (record.TryGetProperty("hsmvault", out var link)
+                && !seen.Add((link.GetProperty("chain").GetString() ?? "", link.GetProperty("seq").GetInt64()))) continue;
+            if (match(record)) found.Add(record);
         }
         return found;
     }
