@@ -110,20 +110,5 @@ public sealed class AuditJournal(Tables tables, ILogger<AuditJournal> logger)
     /// <summary>Every entry, each chain's in order.</summary>
     public IAsyncEnumerable<AuditJournalEntity> ReadAllAsync(CancellationToken ct) => tables.AuditJournal.QueryAsync<AuditJournalEntity>(cancellationToken: ct);
 
-    private async Task UntilDoneAsync(string what, Func<Task> call)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await call();
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning("Audit journal {What} failed (attempt {Attempt}): {Error}; retrying", what, attempt, e.GetType().Name);
-                await Task.Delay(AuditSegments.Backoff(attempt));
-            }
-        }
-    }
+    private Task UntilDoneAsync(string what, Func<Task> call) => AuditRetry.UntilDoneAsync(logger, "journal " + what, call);
 }

@@ -27,9 +27,14 @@ public sealed class AuditQuery(Blobs blobs, Tables tables, AuditJournal journal,
     {
         var (hour, skip) = ParseContinuation(continuation) ?? (Floor(filter.End), 0);
         var journaled = await JournaledAsync(ct);
+        // The usage aggregates are the index by object: they name every hour in which a key or secret was used.
+        var hoursUsed = AuditUsageCounter.ObjectOf(filter.Object) is { } obj
+            ? (await UsageRowsAsync(vault, filter.Start, filter.End, ct)).Where(r => r.Object == obj).Select(r => r.Hour).ToHashSet()
+            : null;
         var page = new List<JsonElement>();
         for (var scanned = 0; hour >= Floor(filter.Start) && scanned < MaxHours; hour = hour.AddHours(-1), scanned++, skip = 0)
         {
+            if (hoursUsed is not null && !hoursUsed.Contains(hour)) continue;
             var matches = (await HourAsync(vault, hour, journaled, ct)).Where(r => Matches(r, filter)).OrderByDescending(TimeOf).ToList();
             var take = matches.Skip(skip).Take(max - page.Count).ToList();
             page.AddRange(take);
@@ -49,6 +54,19 @@ public sealed class AuditQuery(Blobs blobs, Tables tables, AuditJournal journal,
     public async Task<(List<UsageCount> Counts, Dictionary<string, DateTimeOffset> LastUse)> UsageAsync(string vault, DateTimeOffset start,
         DateTimeOffset end, bool daily, CancellationToken ct)
     {
+        var rows = await UsageRowsAsync(vault, start, end, ct);
+        var counts = rows
+            .GroupBy(r => (r.Object, Period: daily ? new DateTimeOffset(r.Hour.UtcDateTime.Date, TimeSpan.Zero) : r.Hour, r.Operation, r.Caller, r.Result))
+            .Select(g => new UsageCount(g.Key.Object, g.Key.Period, g.Key.Operation, g.Key.Caller, g.Key.Result, g.Sum(r => r.Count)))
+            .OrderBy(c => c.Key, StringComparer.Ordinal).ThenByDescending(c => c.Period).ThenBy(c => c.Operation, StringComparer.Ordinal)
+            .ThenBy(c => c.Caller, StringComparer.Ordinal).ThenBy(c => c.Result, StringComparer.Ordinal).ToList();
+        var lastUse = rows.GroupBy(r => r.Object, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(r => r.LastUse), StringComparer.Ordinal);
+        return (counts, lastUse);
+    }
+
+    /// <summary>The usage rows of the hours that overlap [start, end], from one partition per day.</summary>
+    private async Task<List<AuditUsageEntity>> UsageRowsAsync(string vault, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
         var first = Floor(start);
         var days = Enumerable.Range(0, (int)(end.UtcDateTime.Date - start.UtcDateTime.Date).TotalDays + 1)
             .Select(d => new DateTimeOffset(start.UtcDateTime.Date.AddDays(d), TimeSpan.Zero));
@@ -61,13 +79,7 @@ public sealed class AuditQuery(Blobs blobs, Tables tables, AuditJournal journal,
                 if (row.Hour >= first && row.Hour <= end) found.Add(row);
             lock (rows) rows.AddRange(found);
         });
-        var counts = rows
-            .GroupBy(r => (r.Object, Period: daily ? new DateTimeOffset(r.Hour.UtcDateTime.Date, TimeSpan.Zero) : r.Hour, r.Operation, r.Caller, r.Result))
-            .Select(g => new UsageCount(g.Key.Object, g.Key.Period, g.Key.Operation, g.Key.Caller, g.Key.Result, g.Sum(r => r.Count)))
-            .OrderBy(c => c.Key, StringComparer.Ordinal).ThenByDescending(c => c.Period).ThenBy(c => c.Operation, StringComparer.Ordinal)
-            .ThenBy(c => c.Caller, StringComparer.Ordinal).ThenBy(c => c.Result, StringComparer.Ordinal).ToList();
-        var lastUse = rows.GroupBy(r => r.Object, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(r => r.LastUse), StringComparer.Ordinal);
-        return (counts, lastUse);
+        return rows;
     }
 
     /// <summary>Every record of a vault-hour (duplicates of retried appends once), oldest first: the hour's export.</summary>

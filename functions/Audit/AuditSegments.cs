@@ -67,10 +67,8 @@ public sealed class AuditSegments(Blobs blobs, ILogger<AuditSegments> logger)
             {
                 if (e is RequestFailedException { Status: 404 }) _created.TryRemove(name, out _);
                 logger.LogWarning("Audit append to {Blob} failed (attempt {Attempt}): {Error}; retrying", name, attempt, e.GetType().Name);
-                await Task.Delay(Backoff(attempt));
+                await Task.Delay(AuditRetry.Backoff(attempt));
             }
         }
     }
-
-    internal static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Math.Min(2000, 50 * Math.Pow(2, Math.Min(attempt, 6))));
 }

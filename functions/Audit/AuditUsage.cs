@@ -68,22 +68,8 @@ public sealed class AuditUsageCounter(Tables tables, string chain, TimeProvider 
         ForgetOldDays();
     }
 
-    private async Task StoreAsync(List<TableTransactionAction> actions)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await tables.AuditUsage.SubmitTransactionAsync(actions);
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning("Audit usage write failed (attempt {Attempt}): {Error}; retrying", attempt, e.GetType().Name);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * Math.Pow(2, Math.Min(attempt, 6)))));
-            }
-        }
-    }
+    private Task StoreAsync(List<TableTransactionAction> actions) =>
+        AuditRetry.UntilDoneAsync(logger, "usage write", () => tables.AuditUsage.SubmitTransactionAsync(actions));
 
     /// <summary>Rows of days before yesterday are final: drop them from memory once a new day starts.</summary>
     private void ForgetOldDays()
