@@ -36,7 +36,7 @@ public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Table
     private sealed record Pending(AuditRecord Record, TaskCompletionSource? Stored, ActivityContext Span = default);
 
     /// <summary>A commit in the journal, not yet in its segments, and the chain head after it.</summary>
-    private sealed record Journaled(List<AuditJournalEntity> Entries, long Seq, string Hash);
+    private sealed record Journaled(List<AuditJournalEntity> Entries, int Records, long Seq, string Hash);
 
     private readonly AuditOptions _options = options.Value;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -45,6 +45,7 @@ public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Table
     private readonly CancellationTokenSource _stopFlushing = new();
     private Task _flusher = Task.CompletedTask;
     private int _pending;
+    private int _unflushedRecords;
     private readonly ConcurrentDictionary<string, int> _pendingByVault = new(StringComparer.OrdinalIgnoreCase);
     private Task _writer = Task.CompletedTask;
 
@@ -66,10 +67,12 @@ public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Table
     /// <summary>
     /// Storage is so far behind that new operations on <paramref name="vault"/> are refused (503) before they run: the vault
     /// has <see cref="AuditOptions.MaxPendingPerVault"/> records waiting, or all vaults together <see cref="AuditOptions.MaxPending"/>.
-    /// One busy vault fills only its own share of the queue.
+    /// One busy vault fills only its own share of the queue. Journaled records that cannot move into their segments (blob
+    /// storage away, tables not) count against the same bound, so memory stays bounded.
     /// </summary>
     public bool IsBacklogged(string vault) =>
-        Volatile.Read(ref _pending) >= _options.MaxPending || _pendingByVault.GetValueOrDefault(vault) >= _options.MaxPendingPerVault;
+        Volatile.Read(ref _pending) + Volatile.Read(ref _unflushedRecords) >= _options.MaxPending
+        || _pendingByVault.GetValueOrDefault(vault) >= _options.MaxPendingPerVault;
 
     /// <summary>Records waiting to be stored for <paramref name="vault"/>.</summary>
     public int PendingFor(string vault) => _pendingByVault.GetValueOrDefault(vault);
@@ -167,6 +170,7 @@ public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Table
             var entries = commits.SelectMany(c => c.Entries).ToList();
             await segments.AppendAsync(entries);
             StoredHead = (commits[^1].Seq, commits[^1].Hash);
+            Interlocked.Add(ref _unflushedRecords, -commits.Sum(c => c.Records));
             await journal.DeleteAsync(entries);
         }
         finally
@@ -224,6 +228,7 @@ public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Table
         }
         var transactions = AuditJournal.Plan(ChainId, firstSeq, lines);
         await journal.WriteAsync(transactions);
-        _unflushed.Enqueue(new Journaled(transactions.SelectMany(t => t).ToList(), _seq, _prev));
+        _unflushed.Enqueue(new Journaled(transactions.SelectMany(t => t).ToList(), batch.Count, _seq, _prev));
+        Interlocked.Add(ref _unflushedRecords, batch.Count);
     }
 }
