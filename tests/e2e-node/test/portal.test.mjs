@@ -75,7 +75,8 @@ describe('portal', { timeout: 240_000 }, () => {
     assert.deepEqual(q.get('scope').split(' ').sort(), ['offline_access', 'openid', 'profile', VAULT_SCOPE].sort());
     assert.ok(frames.some((u) => /\/portal\/#code=/.test(u)), 'the code arrived in the fragment');
     // MSAL's state is base64url JSON too ("eyJ…"), so a token is told by its three dot-separated parts.
-    const leaked = urls.filter((u) => /access_token|refresh_token|id_token|eyJ[\w-]{10,}\.eyJ[\w-]{10,}\./.test(u));
+    // (MSAL's authorize request names id_token in its claims parameter, so parameters are told by their "=".)
+    const leaked = urls.filter((u) => /[?&#](access_token|refresh_token|id_token)=|eyJ[\w-]{10,}\.eyJ[\w-]{10,}\./.test(u));
     assert.deepEqual(leaked, [], 'no token in any URL');
     assert.deepEqual([...new Set(urls.map((u) => new URL(u).origin))], [env.url], 'every request went to this service: no CDN, no other site');
     await page.getByRole('heading', { name: 'Vaults', exact: true }).waitFor();
