@@ -85,6 +85,39 @@ describe('portal', { timeout: 240_000 }, () => {
     noProblems(op);
   });
 
+  it('an expired access token is renewed with the refresh token (one form post, no iframe); the used refresh token is refused', async () => {
+    const { page } = op;
+    const cachedRefreshToken = () => page.evaluate(() => Object.values(sessionStorage).map((v) => { try { return JSON.parse(v); } catch { return null; } })
+      .find((e) => e?.credentialType === 'RefreshToken')?.secret);
+    const before = await cachedRefreshToken();
+    assert.ok(before);
+    // Age the cached access token as if an hour had passed.
+    await page.evaluate(() => {
+      for (const [k, v] of Object.entries(sessionStorage)) {
+        let e;
+        try { e = JSON.parse(v); } catch { continue; }
+        if (e?.credentialType === 'AccessToken') sessionStorage.setItem(k, JSON.stringify({ ...e, expiresOn: String(Number(e.cachedAt) - 1), extendedExpiresOn: String(Number(e.cachedAt) - 1) }));
+      }
+    });
+    const posts = [];
+    page.on('request', (r) => { if (r.url().includes('/oauth2/v2.0/token')) posts.push({ body: r.postData(), headers: r.headers() }); });
+    await page.reload();
+    await page.getByRole('link', { name: 'default' }).waitFor();
+    assert.equal(posts.length, 1, 'one token request');
+    const form = new URLSearchParams(posts[0].body);
+    assert.equal(form.get('grant_type'), 'refresh_token');
+    assert.equal(form.get('client_id'), 'hsmvault-portal');
+    assert.equal(posts[0].headers['content-type'], 'application/x-www-form-urlencoded;charset=utf-8');
+    assert.equal(page.frames().length, 1, 'no hidden iframe');
+    const after = await cachedRefreshToken();
+    assert.ok(after && after !== before, 'MSAL keeps the new refresh token');
+    const reused = await request('POST', `/${env.tenant}/oauth2/v2.0/token`, { headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'hsmvault-portal', refresh_token: before, scope: VAULT_SCOPE }).toString() });
+    assert.equal(reused.status, 400, show(reused));
+    assert.equal(reused.json.error, 'invalid_grant');
+    noProblems(op);
+  });
+
   it('the identity provider refuses a code without the right PKCE verifier, a reused code and a foreign redirect URI', async () => {
     const verifier = randomBytes(40).toString('base64url');
     const redirect = `${env.url}/portal/`;
