@@ -5,8 +5,12 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace HsmVault.Identity;
 
-/// <summary>What a sign-in at the authorization endpoint was for; a code is redeemable only with the same client, redirect URI and PKCE verifier.</summary>
-public sealed record DevAuthorizationGrant(DevPrincipal Principal, string Tenant, string ClientId, string RedirectUri, string CodeChallenge, string Audience, DateTimeOffset Expires);
+/// <summary>
+/// What a sign-in at the authorization endpoint was for; a code is redeemable only with the same client, redirect URI and PKCE
+/// verifier. The nonce (OpenID Connect) goes into the ID token, so that the client can tie it to the sign-in it started.
+/// </summary>
+public sealed record DevAuthorizationGrant(DevPrincipal Principal, string Tenant, string ClientId, string RedirectUri, string CodeChallenge,
+    DevGrantedScopes Scopes, string? Nonce, DateTimeOffset Expires);
 
 /// <summary>
 /// Authorization codes of the development identity provider: random, single use, short-lived, bounded in number, and bound to a

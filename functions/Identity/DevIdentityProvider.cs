@@ -11,18 +11,21 @@ namespace HsmVault.Identity;
 
 /// <summary>
 /// A minimal OAuth 2.0 / OpenID Connect issuer for standalone mode: client-credentials tokens in the shape of
-/// Entra ID v2 access tokens, signed with <see cref="DevSigningKey"/>. Never use it in Azure.
+/// Entra ID v2 access tokens, and for the portal (MSAL in OIDC protocol mode) user sign-in with authorization code + PKCE,
+/// ID tokens and refresh tokens, all signed with <see cref="DevSigningKey"/>. Never use it in Azure.
 /// </summary>
 public sealed class DevIdentityProvider
 {
-    private const string DefaultScopeSuffix = "/.default";
+    private const string DefaultScopeSuffix = DevGrantedScopes.DefaultSuffix;
+    private const int MaxNonceLength = 256;
 
     private readonly AuthOptions _auth;
     private readonly DevIdentityOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly DevAuthorizationCodes _codes;
+    private readonly DevRefreshTokens _refreshTokens;
+    private readonly DevTokenFactory _tokens;
 
     public DevIdentityProvider(
         IOptions<AuthOptions> auth,
@@ -32,11 +35,13 @@ public sealed class DevIdentityProvider
         TimeProvider? time = null)
     {
         _codes = new DevAuthorizationCodes(time);
+        _refreshTokens = new DevRefreshTokens(time);
         _auth = auth.Value;
         _options = options.Value;
         SigningKey = signingKey;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _tokens = new DevTokenFactory(signingKey, IssuerFor, _time);
     }
 
     public DevSigningKey SigningKey { get; }
@@ -63,13 +68,15 @@ public sealed class DevIdentityProvider
             ["authorization_endpoint"] = $"{baseUrl}/oauth2/v2.0/authorize",
             ["token_endpoint"] = $"{baseUrl}/oauth2/v2.0/token",
             ["jwks_uri"] = $"{baseUrl}/discovery/v2.0/keys",
-            ["response_types_supported"] = new JsonArray("code", "id_token", "code id_token", "token id_token", "token"),
+            ["response_types_supported"] = new JsonArray("code"),
+            ["response_modes_supported"] = new JsonArray("query", "fragment"),
             ["subject_types_supported"] = new JsonArray("pairwise"),
             ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
-            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
-            ["grant_types_supported"] = new JsonArray("client_credentials", "authorization_code"),
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic", "none"),
+            ["grant_types_supported"] = new JsonArray("client_credentials", "authorization_code", "refresh_token"),
             ["code_challenge_methods_supported"] = new JsonArray("S256"),
-            ["scopes_supported"] = new JsonArray("openid"),
+            ["scopes_supported"] = new JsonArray("openid", "profile", "offline_access"),
+            ["claims_supported"] = new JsonArray("sub", "oid", "tid", "name", "preferred_username", "nonce", "roles", "groups"),
             ["tenant_region_scope"] = null,
         };
     }
@@ -87,11 +94,11 @@ public sealed class DevIdentityProvider
         }),
     };
 
-    /// <summary>Handles a token request (client_credentials only). Returns the HTTP status and the JSON body.</summary>
+    /// <summary>Handles a client_credentials token request. Returns the HTTP status and the JSON body.</summary>
     public DevTokenResponse RequestToken(string tenant, string? grantType, string? clientId, string? clientSecret, string? scope)
     {
         if (!string.Equals(grantType, "client_credentials", StringComparison.Ordinal))
-            return DevTokenResponse.Error(400, "unsupported_grant_type", "grant_type must be client_credentials or authorization_code.");
+            return DevTokenResponse.Error(400, "unsupported_grant_type", "grant_type must be client_credentials, authorization_code or refresh_token.");
 
         if (!IsKnownTenant(tenant))
             return DevTokenResponse.Error(400, "invalid_request", "Unknown tenant.");
@@ -115,7 +122,7 @@ public sealed class DevIdentityProvider
         if (!IsServedAudience(audience))
             return UnknownResource(audience);
         _logger.LogInformation("Issued development token for client {ClientId} (oid {ObjectId}), audience {Audience}", principal.ClientId, principal.ObjectId, audience);
-        return TokenResponse(principal, principalTenant, audience, principal.ClientId, "app");
+        return AppTokenResponse(principal, principalTenant, audience);
     }
 
     /// <summary>The principals that can sign in at the authorization endpoint of a tenant (their client ids).</summary>
@@ -124,7 +131,7 @@ public sealed class DevIdentityProvider
 
     /// <summary>
     /// Checks an authorization request (response_type=code, the public client, a registered redirect URI, PKCE S256, a
-    /// '<resource>/.default' scope). Returns an error message, or null when the request is acceptable.
+    /// '<resource>/.default' scope, response_mode query or fragment). Returns an error message, or null when the request is acceptable.
     /// </summary>
     public string? CheckAuthorizationRequest(string tenant, DevAuthorizationRequest request)
     {
@@ -132,11 +139,14 @@ public sealed class DevIdentityProvider
         if (!string.Equals(request.ClientId, _options.PublicClientId, StringComparison.Ordinal)) return "Unknown client_id.";
         if (!RedirectUris.Contains(request.RedirectUri ?? "", StringComparer.Ordinal)) return "redirect_uri is not registered for this client.";
         if (request.ResponseType != "code") return "Only response_type=code is supported.";
+        if (request.ResponseMode is { Length: > 0 } mode && mode is not ("query" or "fragment"))
+            return "response_mode must be query or fragment.";
         if (request.CodeChallengeMethod != "S256" || !DevAuthorizationCodes.IsPkceValue(request.CodeChallenge))
             return "A PKCE code_challenge with code_challenge_method=S256 is required.";
-        var audience = AudienceOf(request.Scope);
-        if (audience is null) return "scope must include one '<resource>/.default' value.";
-        return IsServedAudience(audience) ? null : UnknownResourceMessage(audience);
+        if (request.Nonce is { Length: > MaxNonceLength }) return $"nonce must be at most {MaxNonceLength} characters.";
+        var scopes = DevGrantedScopes.Parse(request.Scope);
+        if (scopes is null) return "scope must include one '<resource>/.default' value.";
+        return IsServedAudience(scopes.Audience) ? null : UnknownResourceMessage(scopes.Audience);
     }
 
     /// <summary>Signs a principal in for a checked authorization request; returns the authorization code, or null for wrong credentials.</summary>
@@ -149,18 +159,53 @@ public sealed class DevIdentityProvider
             return null;
         }
         return _codes.Issue(new DevAuthorizationGrant(principal, tenant, request.ClientId!, request.RedirectUri!, request.CodeChallenge!,
-            AudienceOf(request.Scope)!, _codes.Now + DevAuthorizationCodes.Lifetime));
+            DevGrantedScopes.Parse(request.Scope)!, request.Nonce is { Length: > 0 } n ? n : null, _codes.Now + DevAuthorizationCodes.Lifetime));
     }
 
-    /// <summary>The token endpoint's authorization_code grant (public client, PKCE verifier required).</summary>
-    public DevTokenResponse RedeemAuthorizationCode(string tenant, string? code, string? clientId, string? redirectUri, string? codeVerifier)
+    /// <summary>
+    /// The token endpoint's authorization_code grant (public client, PKCE verifier required): an access token, and an ID token
+    /// (with the sign-in's nonce) for openid, a refresh token for offline_access, client_info when asked (client_info=1).
+    /// </summary>
+    public DevTokenResponse RedeemAuthorizationCode(string tenant, string? code, string? clientId, string? redirectUri, string? codeVerifier,
+        bool clientInfo = false)
     {
         var grant = _codes.Redeem(code, clientId, redirectUri, codeVerifier);
         if (grant is null || !string.Equals(grant.Tenant, tenant, StringComparison.OrdinalIgnoreCase))
             return DevTokenResponse.Error(400, "invalid_grant", "The authorization code is invalid, expired, already used, or was issued for another client, redirect URI or code verifier.");
         _logger.LogInformation("Issued development token for {ClientId} (oid {ObjectId}) signed in to {App}", grant.Principal.ClientId, grant.Principal.ObjectId, grant.ClientId);
-        return TokenResponse(grant.Principal, grant.Tenant, grant.Audience, grant.ClientId, "user");
+        return UserTokenResponse(grant.Principal, grant.Tenant, grant.ClientId, grant.Scopes, grant.Nonce, clientInfo);
     }
+
+    /// <summary>
+    /// The token endpoint's refresh_token grant (public client): the refresh token is single use and answered with a new one.
+    /// The scope may name the resource again (MSAL sends it); without one, the signed-in scopes are kept.
+    /// </summary>
+    public DevTokenResponse RedeemRefreshToken(string tenant, string? refreshToken, string? clientId, string? scope, bool clientInfo = false)
+    {
+        var grant = _refreshTokens.Redeem(refreshToken, clientId);
+        if (grant is null || !string.Equals(grant.Tenant, tenant, StringComparison.OrdinalIgnoreCase))
+            return DevTokenResponse.Error(400, "invalid_grant", "The refresh token is invalid, expired, already used, or was issued to another client; sign in again.");
+        var scopes = grant.Scopes;
+        if (!string.IsNullOrWhiteSpace(scope))
+        {
+            if (DevGrantedScopes.Parse(scope) is not { } asked)
+                return DevTokenResponse.Error(400, "invalid_scope", "scope must include one '<resource>/.default' value.");
+            if (!IsServedAudience(asked.Audience))
+                return UnknownResource(asked.Audience);
+            // A refresh never widens the sign-in: the OpenID scopes stay those granted then.
+            scopes = grant.Scopes with { Audience = asked.Audience };
+        }
+        _logger.LogInformation("Renewed development token for {ClientId} (oid {ObjectId}) signed in to {App}", grant.Principal.ClientId, grant.Principal.ObjectId, grant.ClientId);
+        return UserTokenResponse(grant.Principal, grant.Tenant, grant.ClientId, scopes, nonce: null, clientInfo);
+    }
+
+    /// <summary>
+    /// Origins allowed to call the discovery, keys and token endpoints from a browser (CORS): those of the public client's
+    /// redirect URIs, as Entra ID allows the origins of a SPA registration's redirect URIs.
+    /// </summary>
+    public bool IsBrowserClientOrigin(string? origin) =>
+        !string.IsNullOrEmpty(origin) && RedirectUris.Any(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) &&
+            string.Equals(uri.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase));
 
     private IReadOnlyList<string> RedirectUris => _options.RedirectUris.Count > 0 ? _options.RedirectUris : [$"{Authority}/portal/"];
 
@@ -183,57 +228,36 @@ public sealed class DevIdentityProvider
         return DevTokenResponse.Error(400, "invalid_scope", UnknownResourceMessage(audience));
     }
 
-    /// <summary>The resource of the one '<resource>/.default' entry of a space-separated scope (openid and the like ignored).</summary>
-    private static string? AudienceOf(string? scope)
+    private DevTokenResponse AppTokenResponse(DevPrincipal principal, string tenant, string audience)
     {
-        var defaults = (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .Where(s => s.EndsWith(DefaultScopeSuffix, StringComparison.Ordinal) && s.Length > DefaultScopeSuffix.Length).ToList();
-        return defaults.Count == 1 ? defaults[0][..^DefaultScopeSuffix.Length] : null;
+        var body = LifetimeFields();
+        body["access_token"] = _tokens.AccessToken(principal, tenant, audience, _options.TokenLifetime, principal.ClientId, "app");
+        return new DevTokenResponse(200, body);
     }
 
-    private DevTokenResponse TokenResponse(DevPrincipal principal, string tenant, string audience, string appId, string identityType)
+    private DevTokenResponse UserTokenResponse(DevPrincipal principal, string tenant, string clientId, DevGrantedScopes scopes, string? nonce, bool clientInfo)
     {
-        var lifetime = _options.TokenLifetime;
-        return new DevTokenResponse(200, new JsonObject
+        var body = LifetimeFields();
+        body["scope"] = scopes.ToString();
+        body["access_token"] = _tokens.AccessToken(principal, tenant, scopes.Audience, _options.TokenLifetime, clientId, "user");
+        if (scopes.OpenId)
+            body["id_token"] = _tokens.IdToken(principal, tenant, clientId, nonce, _options.TokenLifetime);
+        if (scopes.OfflineAccess)
         {
-            ["token_type"] = "Bearer",
-            ["expires_in"] = (long)lifetime.TotalSeconds - 1,
-            ["ext_expires_in"] = (long)lifetime.TotalSeconds - 1,
-            ["access_token"] = CreateAccessToken(principal, tenant, audience, lifetime, appId, identityType),
-        });
+            body["refresh_token"] = _refreshTokens.Issue(new DevRefreshGrant(principal, tenant, clientId, scopes, _refreshTokens.Now + DevRefreshTokens.Lifetime));
+            body["refresh_token_expires_in"] = (long)DevRefreshTokens.Lifetime.TotalSeconds;
+        }
+        if (clientInfo)
+            body["client_info"] = DevTokenFactory.ClientInfo(principal, tenant);
+        return new DevTokenResponse(200, body);
     }
 
-    private string CreateAccessToken(DevPrincipal principal, string tenant, string audience, TimeSpan lifetime, string appId, string identityType)
+    private JsonObject LifetimeFields() => new()
     {
-        var now = _time.GetUtcNow();
-        var claims = new Dictionary<string, object>
-        {
-            ["tid"] = tenant,
-            ["oid"] = principal.ObjectId,
-            ["sub"] = principal.ObjectId,
-            ["appid"] = appId,
-            ["azp"] = appId,
-            ["idtyp"] = identityType,
-            ["ver"] = "2.0",
-        };
-        if (identityType == "user")
-            claims["name"] = principal.ClientId;
-        if (principal.Roles.Count > 0)
-            claims["roles"] = principal.Roles.ToArray();
-        if (principal.Groups.Count > 0)
-            claims["groups"] = principal.Groups.ToArray();
-
-        return _handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = IssuerFor(tenant),
-            Audience = audience,
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.UtcDateTime,
-            Expires = now.Add(lifetime).UtcDateTime,
-            Claims = claims,
-            SigningCredentials = SigningKey.SigningCredentials,
-        });
-    }
+        ["token_type"] = "Bearer",
+        ["expires_in"] = (long)_options.TokenLifetime.TotalSeconds - 1,
+        ["ext_expires_in"] = (long)_options.TokenLifetime.TotalSeconds - 1,
+    };
 
     private DevPrincipal? Authenticate(string? clientId, string? clientSecret)
     {
@@ -252,7 +276,7 @@ public sealed class DevIdentityProvider
 
 /// <summary>The parameters of an authorization request (query string of the GET, hidden fields of the sign-in form).</summary>
 public sealed record DevAuthorizationRequest(string? ClientId, string? RedirectUri, string? ResponseType, string? Scope, string? State,
-    string? CodeChallenge, string? CodeChallengeMethod);
+    string? CodeChallenge, string? CodeChallengeMethod, string? Nonce = null, string? ResponseMode = null);
 
 /// <summary>Status code and JSON body of a token endpoint response.</summary>
 public sealed record DevTokenResponse(int StatusCode, JsonObject Body)

@@ -45,13 +45,23 @@ public sealed class PortalSettings(IOptions<PortalOptions> portal, IOptions<Auth
         clientId = ClientId,
         scope = Scope,
         redirectUri = RedirectUri,
-        authorizeEndpoint = $"{Authority}/{TenantId}/oauth2/v2.0/authorize",
-        tokenEndpoint = $"{Authority}/{TenantId}/oauth2/v2.0/token",
+        msal = MsalAuthority,
         operatorRole = auth.Value.OperatorRole,
         defaultVault = hosts.DefaultVault,
         defaultVaultUri = hosts.BaseUriOf(hosts.DefaultVault).ToString(),
         vaultUriTemplate = VaultHostsSource.Replace("*", "{vault}") + "/",
     };
+
+    /// <summary>
+    /// How MSAL (@azure/msal-browser) finds the sign-in endpoints. Entra ID: the tenant's authority in MSAL's "AAD" mode. The
+    /// development identity provider is not Entra ID: "OIDC" mode reads its openid-configuration (under /{tenant}/v2.0), and
+    /// its host is a known authority, so that MSAL does not ask Entra ID's instance discovery whether to trust it.
+    /// </summary>
+    public object MsalAuthority => auth.Value.UsesDevelopmentIdentityProvider
+        ? new { authority = $"{Authority}/{TenantId}/v2.0", protocolMode = "OIDC", knownAuthorities = new[] { AuthorityHost } }
+        : new { authority = $"{Authority}/{TenantId}", protocolMode = "AAD", knownAuthorities = Array.Empty<string>() };
+
+    private string AuthorityHost => Uri.TryCreate(Authority, UriKind.Absolute, out var a) ? a.Authority : "";
 
     /// <summary>
     /// The portal's Content-Security-Policy: scripts and styles only from the portal's own files (no inline code), requests

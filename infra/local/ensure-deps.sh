@@ -114,8 +114,8 @@ ensure_pwsh_and_pester() {
 }
 
 npm_install "$here" node_modules/.bin/azurite-table
-# The web portal (Preact, bundled by esbuild) into portal/dist, which the app's build copies to its output folder portal/.
-npm_install "$repo/portal" node_modules/esbuild/package.json
+# The web portal (Preact and MSAL, bundled by esbuild) into portal/dist, which the app's build copies to its output folder portal/.
+npm_install "$repo/portal" node_modules/@azure/msal-browser/package.json
 (cd "$repo/portal" && node build.mjs >/dev/null) || die "building the portal failed: cd portal && node build.mjs"
 if [ "${1:-}" = "--tests" ]; then
   npm_install "$repo/tests/e2e-node" node_modules/@cdktf/hcl2json/package.json

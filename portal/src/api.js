@@ -17,13 +17,20 @@ export function client(session, onUnauthorized) {
   async function call(url, { method = "GET", body, apiVersion = DATA_API } = {}) {
     const u = new URL(url, location.origin);
     if (!u.searchParams.has("api-version")) u.searchParams.set("api-version", apiVersion);
+    let accessToken;
+    try {
+      accessToken = await session.token();
+    } catch {
+      onUnauthorized?.();
+      throw new ApiError(401, "SignInRequired", "Your session has expired; sign in again.");
+    }
     let response;
     try {
       response = await fetch(u, {
         method,
         cache: "no-store",
         credentials: "omit",
-        headers: { Authorization: `Bearer ${session.accessToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+        headers: { Authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {

@@ -1,5 +1,6 @@
-// A vault's audit records (auditor or operator role): filters by time range, key, caller, operation and result; a table
-// newest first, paged with the service's nextLink. Everything a record holds is shown as text, never as HTML.
+// A vault's audit records (auditor or operator role): filters by time range (a preset or a custom from/to in UTC), key,
+// caller, operation and result; a table newest first, paged with the service's nextLink. Everything a record holds is shown
+// as text, never as HTML.
 import { useState } from "preact/hooks";
 import { DataTable, href, useLoad } from "./ui.jsx";
 
@@ -9,6 +10,7 @@ export const OPERATIONS = ["KeyCreate", "KeyImport", "KeyGet", "KeyList", "KeyLi
   "KeyEncrypt", "KeyDecrypt", "KeyWrap", "KeyUnwrap", "SecretSet", "SecretGet", "SecretList", "SecretListVersions", "SecretUpdate",
   "SecretDelete", "SecretRecover", "SecretPurge", "SecretBackup", "SecretRestore", "VaultGet", "Unauthenticated"];
 const PAGE_SIZES = [5, 25, 100];
+const CUSTOM = "custom";
 
 /**
  * Who made a record's request: the UPN, else the object id, else the application id; "–" before authentication. The claims are
@@ -30,10 +32,18 @@ export function objectOf(record) {
 }
 
 const iso = (t) => t.toISOString();
+/** A time as a datetime-local value in UTC, to the second ("2026-12-02T19:20:05"). */
+const utcInput = (t) => iso(t).slice(0, 19);
+/** A datetime-local value read as UTC ("…T19:20" or "…T19:20:05"); null when empty or malformed. */
+const fromUtcInput = (v) => {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v ?? "")) return null;
+  const t = new Date(`${v.length === 16 ? `${v}:00` : v}Z`);
+  return Number.isNaN(t.getTime()) ? null : t;
+};
 const shownTime = (s) => (s ?? "").replace("T", " ").replace(/(\.\d+)?Z$/, " UTC").replace(/(\.\d+)?\+00:00$/, " UTC");
 
 export function AuditPage({ api, vault, initialKey }) {
-  const blank = { range: "24h", key: initialKey ?? "", caller: "", operation: "", result: "", size: 25 };
+  const blank = { range: "24h", from: "", to: "", key: initialKey ?? "", caller: "", operation: "", result: "", size: 25 };
   const [form, setForm] = useState(blank);
   const [applied, setApplied] = useState(() => withTimes(blank));
   // Pages already seen, to step back: each entry is the nextLink that fetched it (null for the first page).
@@ -48,6 +58,14 @@ export function AuditPage({ api, vault, initialKey }) {
   }, [api, vault, applied, link]);
 
   const set = (field) => (e) => setForm({ ...form, [field]: e.currentTarget.value });
+  // Choosing "Custom range" starts from the last 24 hours, to be narrowed.
+  const setRange = (e) => {
+    const range = e.currentTarget.value;
+    const now = new Date();
+    setForm(range === CUSTOM && !form.from && !form.to
+      ? { ...form, range, from: utcInput(new Date(now.getTime() - 24 * 3600_000)), to: utcInput(now) }
+      : { ...form, range });
+  };
   const apply = (e) => {
     e.preventDefault();
     setApplied(withTimes(form));
@@ -67,10 +85,23 @@ export function AuditPage({ api, vault, initialKey }) {
       <form class="filters" onSubmit={apply} aria-label="Audit filters">
         <div>
           <label for="audit-range">Time range</label>
-          <select id="audit-range" value={form.range} onChange={set("range")}>
+          <select id="audit-range" value={form.range} onChange={setRange}>
             {Object.entries(RANGES).map(([id, [label]]) => <option key={id} value={id}>{label}</option>)}
+            <option value={CUSTOM}>Custom range</option>
           </select>
         </div>
+        {form.range === CUSTOM ? (
+          <>
+            <div>
+              <label for="audit-from">From (UTC)</label>
+              <input id="audit-from" type="datetime-local" step="1" required value={form.from} onInput={set("from")} />
+            </div>
+            <div>
+              <label for="audit-to">To (UTC)</label>
+              <input id="audit-to" type="datetime-local" step="1" required value={form.to} onInput={set("to")} />
+            </div>
+          </>
+        ) : null}
         <div>
           <label for="audit-key">Key</label>
           <input id="audit-key" value={form.key} onInput={set("key")} placeholder="any key" autocomplete="off" />
@@ -134,14 +165,24 @@ export function AuditPage({ api, vault, initialKey }) {
   );
 }
 
-/** The filter with its time range fixed to now, so paging through it reads one consistent range. */
+/**
+ * The filter with its time range fixed: a preset ends now, so paging through it reads one consistent range; a custom range is
+ * the from/to typed, in UTC, "to" taking in the whole second it names. The service checks the range (from before to, at most
+ * 31 days) and its message is shown in the page.
+ */
 function withTimes(form) {
+  if (form.range === CUSTOM) {
+    const from = fromUtcInput(form.from);
+    const to = fromUtcInput(form.to);
+    return { ...form, start: from ? iso(from) : form.from, end: to ? iso(new Date(to.getTime() + 999)) : form.to };
+  }
   const end = new Date();
   return { ...form, start: iso(new Date(end.getTime() - RANGES[form.range][1] * 3600_000)), end: iso(end) };
 }
 
 function describe(f) {
-  const parts = [RANGES[f.range][0].toLowerCase()];
+  const shown = (v) => (fromUtcInput(v) ? utcInput(fromUtcInput(v)) : v).replace("T", " ");
+  const parts = [f.range === CUSTOM ? `from ${shown(f.from)} to ${shown(f.to)} UTC` : RANGES[f.range][0].toLowerCase()];
   if (f.key) parts.push(`key ${f.key}`);
   if (f.caller) parts.push(`caller ${f.caller}`);
   if (f.operation) parts.push(`operation ${f.operation}`);

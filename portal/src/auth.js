@@ -1,76 +1,89 @@
-// OAuth 2.0 authorization code flow with PKCE (RFC 7636) for a public client: works against Entra ID's v2 endpoints and
-// against HsmVault's development identity provider alike. The access token lives in sessionStorage (this tab only) and
-// never in a URL: the code arrives in the query string and is removed from the address bar before it is redeemed.
+// Sign-in with MSAL (@azure/msal-browser, bundled): authorization code + PKCE by redirect, against Entra ID ("AAD" mode) or
+// the standalone host's development identity provider ("OIDC" mode); config.json says which (config.msal).
+// - Tokens live in sessionStorage (this tab only), never localStorage; the code comes back in the URL fragment, which
+//   handleRedirectPromise reads and removes from the address bar (and the history entry) before it redeems the code.
+// - Renewal uses the refresh token only (CacheLookupPolicy.AccessTokenAndRefreshToken), never MSAL's hidden iframe: the
+//   portal and the sign-in pages send frame-ancestors 'none', so an iframe could not load them anyway. When the refresh token
+//   is gone or refused, the page asks the user to sign in again.
+import { CacheLookupPolicy, LogLevel, PublicClientApplication } from "@azure/msal-browser";
 
-const SESSION = "hsmvault.portal.session";
-const PENDING = "hsmvault.portal.pending";
+let msal = null;
+let scopes = [];
 
-const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const randomString = (n) => b64url(crypto.getRandomValues(new Uint8Array(n)));
-
-export async function signIn(config) {
-  const verifier = randomString(48);
-  const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-  const state = randomString(24);
-  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo: location.hash }));
-  const params = new URLSearchParams({
-    client_id: config.clientId,
-    response_type: "code",
-    redirect_uri: config.redirectUri,
-    scope: config.scope,
-    state,
-    code_challenge: challenge,
-    code_challenge_method: "S256",
-  });
-  location.assign(`${config.authorizeEndpoint}?${params}`);
-}
-
-export function signOut() {
-  sessionStorage.removeItem(SESSION);
-  sessionStorage.removeItem(PENDING);
-}
-
-/** The current session (null if signed out or expired); finishes a sign-in when the page was opened by the redirect. */
+/** Starts MSAL and finishes a sign-in when the page was opened by the redirect. Returns the session, or null if signed out. */
 export async function currentSession(config) {
-  const query = new URLSearchParams(location.search);
-  if (query.has("code") || query.has("error")) {
-    const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null");
-    sessionStorage.removeItem(PENDING);
-    // The code must not stay in the address bar or the history.
-    history.replaceState(null, "", config.redirectUri + (pending?.returnTo ?? ""));
-    if (query.has("error")) throw new Error(`Sign-in failed: ${query.get("error_description") ?? query.get("error")}`);
-    if (!pending || pending.state !== query.get("state")) throw new Error("Sign-in failed: the response does not belong to a sign-in started here.");
-    const response = await fetch(config.tokenEndpoint, {
-      method: "POST",
-      cache: "no-store",
-      body: new URLSearchParams({
-        grant_type: "authorization_code",
-        client_id: config.clientId,
-        code: query.get("code"),
-        redirect_uri: config.redirectUri,
-        code_verifier: pending.verifier,
-        scope: config.scope,
-      }),
-    });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok || !body.access_token) throw new Error(`Sign-in failed: ${body.error_description ?? body.error ?? response.status}`);
-    const session = { accessToken: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000, claims: claimsOf(body.access_token) };
-    sessionStorage.setItem(SESSION, JSON.stringify(session));
-    return session;
-  }
-  const session = JSON.parse(sessionStorage.getItem(SESSION) ?? "null");
-  if (!session || session.expiresAt < Date.now() + 30_000) {
-    sessionStorage.removeItem(SESSION);
+  scopes = [config.scope];
+  msal = new PublicClientApplication({
+    auth: {
+      clientId: config.clientId,
+      authority: config.msal.authority,
+      knownAuthorities: config.msal.knownAuthorities,
+      redirectUri: config.redirectUri,
+      postLogoutRedirectUri: config.redirectUri,
+    },
+    cache: { cacheLocation: "sessionStorage" },
+    system: {
+      protocolMode: config.msal.protocolMode,
+      // The token request is a plain form post (no X-AnchorMailbox header), so a cross-origin call needs no preflight.
+      preventCorsPreflight: true,
+      loggerOptions: { logLevel: LogLevel.Warning, piiLoggingEnabled: false, loggerCallback: () => {} },
+    },
+  });
+  await msal.initialize();
+  const result = await msal.handleRedirectPromise();
+  const account = result?.account ?? msal.getActiveAccount() ?? msal.getAllAccounts()[0] ?? null;
+  if (!account) return null;
+  msal.setActiveAccount(account);
+  try {
+    return sessionOf(account, result?.accessToken ?? (await token()));
+  } catch {
+    await forget();
     return null;
   }
-  return session;
 }
 
-function claimsOf(token) {
+/** Sends the browser to the identity provider's sign-in page; it comes back to the portal's redirect URI. */
+export async function signIn() {
+  await msal.loginRedirect({ scopes });
+}
+
+/**
+ * Signs out: at Entra ID, MSAL's logout redirect (it ends the Entra session too); at the development identity provider,
+ * which keeps no session and publishes no end_session_endpoint, MSAL only clears this tab's cache.
+ */
+export async function signOut() {
+  const account = msal?.getActiveAccount();
+  if (!account) return forget();
+  await msal.logoutRedirect({ account });
+}
+
+/** Forgets this tab's tokens without leaving the page (an expired or refused session). */
+export async function forget() {
+  await msal?.clearCache();
+}
+
+/** A valid access token for the vault: from MSAL's cache, or renewed with the refresh token. Throws when sign-in is needed. */
+async function token() {
+  const account = msal.getActiveAccount();
+  if (!account) throw new Error("Not signed in.");
+  const result = await msal.acquireTokenSilent({ scopes, account, cacheLookupPolicy: CacheLookupPolicy.AccessTokenAndRefreshToken });
+  return result.accessToken;
+}
+
+function sessionOf(account, accessToken) {
+  // Roles are the vault's (the API's app roles), so they are read from the access token, not the ID token.
+  const claims = claimsOf(accessToken);
+  return {
+    token,
+    claims: { oid: claims.oid ?? account.localAccountId, name: account.name || account.username || claims.name, roles: claims.roles, tid: claims.tid ?? account.tenantId },
+  };
+}
+
+function claimsOf(jwt) {
   try {
-    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const c = JSON.parse(atob(payload));
-    return { oid: c.oid, name: c.name ?? c.preferred_username ?? c.appid ?? c.oid, roles: c.roles ?? [], tid: c.tid };
+    return { oid: c.oid, name: c.name ?? c.preferred_username ?? c.appid, roles: c.roles ?? [], tid: c.tid };
   } catch {
     return { roles: [] };
   }

@@ -1,7 +1,7 @@
 // The portal's shell: configuration, sign-in, the header and the hash router (#/vaults/{name}/keys/…).
 import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { currentSession, signIn, signOut } from "./auth.js";
+import { currentSession, forget, signIn, signOut } from "./auth.js";
 import { client, vaultClient } from "./api.js";
 import { ErrorBanner, Loading, href, vaultUri } from "./ui.jsx";
 import { VaultsPage } from "./vaults.jsx";
@@ -42,7 +42,7 @@ function App() {
   }, []);
 
   const expire = () => {
-    signOut();
+    forget();
     setSession(null);
     setError(new Error("Your session has expired or was refused; sign in again."));
   };
@@ -55,7 +55,7 @@ function App() {
         <h1>HsmVault portal</h1>
         <p>Manage vaults, keys, secrets and access. Sign in with your organisation's account.</p>
         <ErrorBanner error={error} />
-        {config ? <button type="button" class="primary" onClick={() => signIn(config)}>Sign in</button> : null}
+        {config ? <button type="button" class="primary" onClick={() => signIn().catch(setError)}>Sign in</button> : null}
       </main>
     );
 
@@ -84,7 +84,7 @@ function App() {
         <div class="who">
           <span title={session.claims.oid}>{session.claims.name}</span>
           {session.claims.roles?.length ? <span class="badge">{session.claims.roles.join(", ")}</span> : null}
-          <button type="button" class="small" onClick={() => { signOut(); setSession(null); setError(null); }}>Sign out</button>
+          <button type="button" class="small" onClick={() => signOut().then(() => { setSession(null); setError(null); }, setError)}>Sign out</button>
         </div>
       </header>
       <main id="main">{page}</main>

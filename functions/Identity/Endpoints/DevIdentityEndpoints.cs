@@ -14,12 +14,12 @@ public static class DevIdentityEndpoints
 
     public static IEndpointRouteBuilder MapDevIdentityProvider(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (string tenant, DevIdentityProvider idp) =>
-                idp.IsKnownTenant(tenant) ? Results.Json(idp.GetOpenIdConfiguration(tenant), Json) : UnknownTenant())
+        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (string tenant, HttpContext context, DevIdentityProvider idp) =>
+                AllowBrowserClient(context, idp, idp.IsKnownTenant(tenant) ? Results.Json(idp.GetOpenIdConfiguration(tenant), Json) : UnknownTenant()))
             .WithName("DevIdentity.OpenIdConfiguration").ExcludeFromDescription();
 
-        app.MapGet("/{tenant}/discovery/v2.0/keys", (string tenant, DevIdentityProvider idp) =>
-                idp.IsKnownTenant(tenant) ? Results.Json(idp.GetJsonWebKeySet(), Json) : UnknownTenant())
+        app.MapGet("/{tenant}/discovery/v2.0/keys", (string tenant, HttpContext context, DevIdentityProvider idp) =>
+                AllowBrowserClient(context, idp, idp.IsKnownTenant(tenant) ? Results.Json(idp.GetJsonWebKeySet(), Json) : UnknownTenant()))
             .WithName("DevIdentity.Keys").ExcludeFromDescription();
 
         app.MapPost("/{tenant}/oauth2/v2.0/token", TokenAsync)
@@ -40,7 +40,23 @@ public static class DevIdentityEndpoints
         return app;
     }
 
-    private static async Task<IResult> TokenAsync(string tenant, HttpContext context, DevIdentityProvider idp)
+    /// <summary>
+    /// Lets the portal's page read the answer when it calls from another origin (CORS, simple requests only: MSAL posts the
+    /// form without custom headers). A page on any other origin gets no CORS headers, so its browser hides the answer.
+    /// </summary>
+    private static IResult AllowBrowserClient(HttpContext context, DevIdentityProvider idp, IResult result)
+    {
+        string? origin = context.Request.Headers.Origin;
+        if (string.IsNullOrEmpty(origin)) return result;
+        context.Response.Headers.Vary = "Origin";
+        if (idp.IsBrowserClientOrigin(origin)) context.Response.Headers.AccessControlAllowOrigin = origin;
+        return result;
+    }
+
+    private static async Task<IResult> TokenAsync(string tenant, HttpContext context, DevIdentityProvider idp) =>
+        AllowBrowserClient(context, idp, await TokenResultAsync(tenant, context, idp));
+
+    private static async Task<IResult> TokenResultAsync(string tenant, HttpContext context, DevIdentityProvider idp)
     {
         context.Response.Headers.CacheControl = "no-store";
         if (!context.Request.HasFormContentType)
@@ -69,25 +85,31 @@ public static class DevIdentityEndpoints
             clientSecret = basicSecret;
         }
 
-        var response = form["grant_type"] == "authorization_code"
-            ? idp.RedeemAuthorizationCode(tenant, form["code"], clientId, form["redirect_uri"], form["code_verifier"])
-            : idp.RequestToken(tenant, form["grant_type"], clientId, clientSecret, form["scope"]);
+        var clientInfo = form["client_info"] == "1";
+        var response = form["grant_type"].ToString() switch
+        {
+            "authorization_code" => idp.RedeemAuthorizationCode(tenant, form["code"], clientId, form["redirect_uri"], form["code_verifier"], clientInfo),
+            "refresh_token" => idp.RedeemRefreshToken(tenant, form["refresh_token"], clientId, form["scope"], clientInfo),
+            _ => idp.RequestToken(tenant, form["grant_type"], clientId, clientSecret, form["scope"]),
+        };
         return Results.Json(response.Body, Json, statusCode: response.StatusCode);
     }
 
     private static readonly string[] RequestFields =
-        ["client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method"];
+        ["client_id", "redirect_uri", "response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce", "response_mode"];
 
     private static DevAuthorizationRequest AuthorizationRequest(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> values)
     {
         var v = values.Where(p => RequestFields.Contains(p.Key)).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
         return new DevAuthorizationRequest(v.GetValueOrDefault("client_id"), v.GetValueOrDefault("redirect_uri"), v.GetValueOrDefault("response_type"),
-            v.GetValueOrDefault("scope"), v.GetValueOrDefault("state"), v.GetValueOrDefault("code_challenge"), v.GetValueOrDefault("code_challenge_method"));
+            v.GetValueOrDefault("scope"), v.GetValueOrDefault("state"), v.GetValueOrDefault("code_challenge"), v.GetValueOrDefault("code_challenge_method"),
+            v.GetValueOrDefault("nonce"), v.GetValueOrDefault("response_mode"));
     }
 
     /// <summary>
     /// The authorization endpoint: a checked request shows the sign-in page; a sign-in with the right secret redirects to the
-    /// registered redirect URI with the code (query) and the caller's state. A bad request is shown, never redirected.
+    /// registered redirect URI with the code and the caller's state, in the query or (response_mode=fragment, MSAL's default) the
+    /// fragment, which the browser never sends to a server. A bad request is shown, never redirected.
     /// </summary>
     private static IResult Authorize(string tenant, DevAuthorizationRequest request, DevIdentityProvider idp, (string? Principal, string? Secret)? signIn)
     {
@@ -99,8 +121,9 @@ public static class DevIdentityEndpoints
         {
             if (idp.SignIn(tenant, request, principal, secret) is { } code)
             {
-                var query = $"code={Uri.EscapeDataString(code)}" + (request.State is { Length: > 0 } s ? $"&state={Uri.EscapeDataString(s)}" : "");
-                return new RedirectResult(request.RedirectUri + (request.RedirectUri!.Contains('?') ? "&" : "?") + query);
+                var response = $"code={Uri.EscapeDataString(code)}" + (request.State is { Length: > 0 } s ? $"&state={Uri.EscapeDataString(s)}" : "");
+                var separator = request.ResponseMode == "fragment" ? "#" : request.RedirectUri!.Contains('?') ? "&" : "?";
+                return new RedirectResult(request.RedirectUri + separator + response);
             }
             error = "Wrong principal or secret.";
         }
@@ -110,6 +133,8 @@ public static class DevIdentityEndpoints
             ["scope"] = request.Scope!, ["state"] = request.State ?? "", ["code_challenge"] = request.CodeChallenge!,
             ["code_challenge_method"] = request.CodeChallengeMethod!,
         };
+        if (request.Nonce is { Length: > 0 } nonce) hidden["nonce"] = nonce;
+        if (request.ResponseMode is { Length: > 0 } mode) hidden["response_mode"] = mode;
         return Page(error is null ? 200 : 401,
             DevSignInPage.Render($"/{tenant}/oauth2/v2.0/authorize", hidden, idp.SignInNames(tenant), signIn?.Principal, error));
     }

@@ -24,8 +24,8 @@ public sealed class DevAuthorizationCodesTests
         var clock = new Clock();
         var codes = new DevAuthorizationCodes(clock);
         var principal = new DevPrincipal { ClientId = "operator", ObjectId = "cccccccc-0000-4000-8000-000000000003" };
-        var code = codes.Issue(new DevAuthorizationGrant(principal, "t", Client, Redirect, Challenge(Verifier), AuthOptions.DefaultAudience,
-            clock.Now + DevAuthorizationCodes.Lifetime));
+        var code = codes.Issue(new DevAuthorizationGrant(principal, "t", Client, Redirect, Challenge(Verifier),
+            new DevGrantedScopes(AuthOptions.DefaultAudience, OpenId: true, Profile: true, OfflineAccess: true), "n-1", clock.Now + DevAuthorizationCodes.Lifetime));
         return (codes, clock, code);
     }
 

@@ -130,7 +130,6 @@ public sealed class DevIdentityEndpointsTests(DevIdentityServerFixture server)
 
     [Theory]
     [InlineData("password")]
-    [InlineData("refresh_token")]
     [InlineData("")]
     public async Task Other_grants_are_400_unsupported_grant_type(string grant)
     {

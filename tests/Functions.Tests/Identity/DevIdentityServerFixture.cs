@@ -101,11 +101,12 @@ public sealed class DevIdentityServerFixture : IAsyncLifetime
     }
 
     /// <summary>An HttpClient that trusts exactly this fixture's certificate (pinned by thumbprint).</summary>
-    public HttpClient CreateTrustingClient()
+    public HttpClient CreateTrustingClient(bool followRedirects = true)
     {
         var thumbprint = _certificate!.GetCertHashString(HashAlgorithmName.SHA256);
         var handler = new HttpClientHandler
         {
+            AllowAutoRedirect = followRedirects,
             ServerCertificateCustomValidationCallback = (_, cert, _, _) =>
                 cert is not null && cert.GetCertHashString(HashAlgorithmName.SHA256) == thumbprint,
         };

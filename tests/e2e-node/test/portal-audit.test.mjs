@@ -22,7 +22,7 @@ const docs = join(dirname(fileURLToPath(import.meta.url)), '../../../docs');
 const toDocs = (file, name) => { if (process.env.HSMVAULT_UPDATE_DOCS === '1') copyFileSync(file, join(docs, name)); };
 
 describe('portal audit and usage', { timeout: 300_000 }, () => {
-  let browser, officer;
+  let browser, officer, boundary, closed;
   before(async () => {
     await createVault(vault, { policies: [{ objectId: env.app.oid, permissions: { keys: ['all'], secrets: ['all'] } }] });
     const as = { as: env.app };
@@ -40,12 +40,18 @@ describe('portal audit and usage', { timeout: 300_000 }, () => {
       const r = await onVault(vault, 'POST', `keys/audit-two/${v2}/sign`, { ...as, body: { alg: 'ES256', value: digest } });
       assert.equal(r.status, 200, show(r));
     }
+    // A whole-second boundary between those seven operations and the last two, for the custom time range (same clock as the host).
+    boundary = new Date(Math.ceil((Date.now() + 1) / 1000) * 1000);
+    await new Promise((resolve) => setTimeout(resolve, boundary.getTime() - Date.now() + 50));
     const verified = await onVault(vault, 'POST', `keys/audit-one/${v1}/verify`, { ...as, body: { alg: 'ES256', digest, value: signature } });
     assert.equal(verified.json?.value, true, show(verified));
     // Refused: a principal without any grant, whose client names itself with markup.
     const denied = await request('GET', 'keys/audit-one?api-version=7.6', {
       vault, headers: { authorization: `Bearer ${await tokenFor(env.noAccess)}`, 'user-agent': XSS } });
     assert.equal(denied.status, 403, show(denied));
+    // And a second boundary after them: the auditor's own reads of the log (audited too) come later.
+    closed = new Date(Math.ceil((Date.now() + 1) / 1000) * 1000);
+    await new Promise((resolve) => setTimeout(resolve, closed.getTime() - Date.now() + 50));
 
     browser = await launch();
     officer = await newPage(browser);
@@ -140,6 +146,40 @@ describe('portal audit and usage', { timeout: 300_000 }, () => {
     await page.getByText(`No audit records: last 24 hours, caller ${XSS}.`).waitFor();
     assert.equal(await page.locator('main img').count(), 0);
     await shot(page, 'audit-empty');
+    noProblems(officer);
+  });
+
+  it('a custom from/to range (UTC, to the second) shows exactly the records inside it; a reversed one shows the vault\'s error', async () => {
+    const { page } = officer;
+    const utc = (t) => t.toISOString().slice(0, 19);
+    await loaded(page, () => open(page, 'audit'));
+    await page.getByLabel('Time range').selectOption('custom');
+    assert.match(await page.getByLabel('From (UTC)').inputValue(), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/, 'prefilled with the last 24 hours');
+    await page.getByLabel('Per page').selectOption('100');
+
+    // Between the two boundaries ("to" takes in the whole second it names): exactly the last two operations.
+    await page.getByLabel('From (UTC)').fill(utc(boundary));
+    await page.getByLabel('To (UTC)').fill(utc(new Date(closed.getTime() - 1000)));
+    await apply(page);
+    const after = (await rows(page)).map((r) => [r[1], r[3]]).sort();
+    assert.deepEqual(after, [['KeyGet', env.noAccessOid], ['KeyVerify', env.app.oid]].sort(), JSON.stringify(after));
+    await page.getByText(`Showing from ${utc(boundary).replace('T', ' ')} to `).waitFor();
+    assert.deepEqual(await axe(page), []);
+    await shot(page, 'audit-custom-range');
+
+    // Up to the second before the boundary ("to" takes in that whole second): the app's seven earlier operations.
+    await page.getByLabel('From (UTC)').fill(utc(new Date(boundary.getTime() - 10 * 60_000)));
+    await page.getByLabel('To (UTC)').fill(utc(new Date(boundary.getTime() - 1000)));
+    await page.getByLabel('Caller').fill(env.app.oid);
+    await apply(page);
+    assert.deepEqual((await rows(page)).map((r) => r[1]).sort(),
+      ['KeyCreate', 'KeyCreate', 'KeySign', 'KeySign', 'KeySign', 'KeySign', 'KeySign']);
+
+    await page.getByLabel('From (UTC)').fill(utc(boundary));
+    await page.getByLabel('To (UTC)').fill(utc(new Date(boundary.getTime() - 60_000)));
+    await apply(page);
+    await page.getByRole('alert').filter({ hasText: 'start must not be after end' }).waitFor();
+    assert.equal(await table(page).count(), 0);
     noProblems(officer);
   });
 
