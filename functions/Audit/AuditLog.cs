@@ -68,7 +68,7 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
     /// <summary>Records waiting to be stored for <paramref name="vault"/>.</summary>
     public int PendingFor(string vault) => _pendingByVault.GetValueOrDefault(vault);
 
-    /// <summary>Observers of each commit: records and elapsed time (telemetry).</summary>
+    /// <summary>Observers of each commit: records and elapsed time (the meter records them too, for any listener).</summary>
     public event Action<int, TimeSpan>? Committed;
 
     /// <summary>
@@ -149,7 +149,9 @@ public sealed class AuditLog(Blobs blobs, Tables tables, IOptions<AuditOptions> 
                 Settled(p);
                 p.Stored?.TrySetResult();
             }
-            Committed?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            VaultMetrics.AuditCommit(batch.Count, elapsed);
+            Committed?.Invoke(batch.Count, elapsed);
             batch.Clear();
         }
     }
