@@ -77,7 +77,7 @@ public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Table
     /// <summary>Records waiting to be stored for <paramref name="vault"/>.</summary>
     public int PendingFor(string vault) => _pendingByVault.GetValueOrDefault(vault);
 
-    /// <summary>Observers of each commit: records and elapsed time (telemetry).</summary>
+    /// <summary>Observers of each commit: records and elapsed time (the meter records them too, for any listener).</summary>
     public event Action<int, TimeSpan>? Committed;
 
     /// <summary>
@@ -197,7 +197,9 @@ public sealed class AuditLog(AuditJournal journal, AuditSegments segments, Table
                 Settled(p);
                 p.Stored?.TrySetResult();
             }
-            Committed?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            VaultMetrics.AuditCommit(batch.Count, elapsed);
+            Committed?.Invoke(batch.Count, elapsed);
             batch.Clear();
         }
     }

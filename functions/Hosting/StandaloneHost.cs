@@ -67,6 +67,7 @@ public static class StandaloneHost
         app.Services.GetService<IStartupValidator>()?.Validate();
         if (devIdentity) app.MapDevIdentityProvider();
         app.MapFunctions(FunctionRoutes.Discover(typeof(StandaloneHost).Assembly));
+        app.MapBenchmarkEndpointIfEnabled(config);
         app.MapFallback(context => VaultResult.Error(VaultException.NotFound("NotFound", "The requested path is not part of the vault API."))
             .WriteAsync(context.Response));
 

@@ -1,19 +1,17 @@
 using System.Diagnostics.Metrics;
-using HsmVault.Audit;
 using HsmVault.Hsm;
 using HsmVault.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 namespace HsmVault.Hosting;
 
-/// <summary>Measurements that come from other services' state: audit commits (their Committed event) and HSM sessions in use.</summary>
-public sealed class TelemetryHookups(AuditLog audit, IHsm hsm, IMeterFactory meters) : IHostedService
+/// <summary>Measurements that come from other services' state: HSM sessions in use (audit commits are recorded by the audit log).</summary>
+public sealed class TelemetryHookups(IHsm hsm, IMeterFactory meters) : IHostedService
 {
     private Meter? _meter;
 
     public Task StartAsync(CancellationToken ct)
     {
-        audit.Committed += VaultMetrics.AuditCommit;
         // A meter of this host's container (disposed with it), under the service's meter name.
         _meter = meters.Create(HsmVaultTelemetry.Name);
         _meter.CreateObservableGauge("hsmvault.hsm.sessions.in_use",
@@ -22,9 +20,5 @@ public sealed class TelemetryHookups(AuditLog audit, IHsm hsm, IMeterFactory met
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken ct)
-    {
-        audit.Committed -= VaultMetrics.AuditCommit;
-        return Task.CompletedTask;
-    }
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

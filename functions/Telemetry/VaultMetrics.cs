@@ -41,8 +41,10 @@ public static class VaultMetrics
         HsmDuration.Record(elapsed.TotalSeconds, tags);
     }
 
+    /// <summary>One group commit; recorded whenever anything listens (an exporter, or dotnet-counters in the benchmark).</summary>
     public static void AuditCommit(int records, TimeSpan elapsed)
     {
+        if (!AuditCommitRecords.Enabled && !AuditCommitDuration.Enabled) return;
         AuditCommitRecords.Record(records);
         AuditCommitDuration.Record(elapsed.TotalSeconds);
     }

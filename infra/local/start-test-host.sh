@@ -2,6 +2,7 @@
 # Starts the built standalone host (Release) for tests and waits until it says it is ready.
 # Usage: start-test-host.sh DIR [PRIMARY_DIR]
 # Needs env: SOFTHSM2_CONF, HSMVAULT_TEST_TOKEN_LABEL, HSMVAULT_TEST_PIN, HSMVAULT_TEST_TABLES.
+# Optional: HSMVAULT_TEST_PKCS11_MODULE (default SoftHSM2's; the benchmark puts OpenSC's pkcs11-spy in front of it to count calls).
 # Writes DIR/host.pid, DIR/host.log, DIR/host.env (export lines for HSMVAULT_TEST_* that the tests read) and DIR/host.settings.
 # With PRIMARY_DIR (a host this script started), starts a second instance on the same storage and HSM token that
 # trusts the primary's development identity provider and shares its TLS certificate; its host.env exports HSMVAULT_TEST_B_*.
@@ -42,7 +43,7 @@ mkdir -p -m 700 "$data"
 log="$dir/host.log"
 (
   cd "$dir/cwd"
-  export HsmVault__Hsm__LibraryPath=/usr/lib/softhsm/libsofthsm2.so
+  export HsmVault__Hsm__LibraryPath="${HSMVAULT_TEST_PKCS11_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
   export HsmVault__Hsm__TokenLabel="$HSMVAULT_TEST_TOKEN_LABEL"
   export HsmVault__Hsm__UserPin="$HSMVAULT_TEST_PIN"
   export HsmVault__Storage__ConnectionString="$HSMVAULT_TEST_TABLES"

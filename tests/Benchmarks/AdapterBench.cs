@@ -14,6 +14,8 @@ public static class AdapterBench
         HsmKeyId rsa = new(keys.Rsa), ec = new(keys.Ec), aes = new(keys.Aes);
         var ct1 = Convert.FromBase64String(keys.CtOaepSha1);
         var ct256 = Convert.FromBase64String(keys.CtOaepSha256);
+        var secretIv = Runner.IvSource(-1)();
+        var secretValue = hsm.EncryptAesGcm(aes, secretIv, RandomNumberGenerator.GetBytes(64), null);
         var results = new List<Result>();
         foreach (var threads in o.Threads)
             foreach (var op in o.Ops)
@@ -25,6 +27,7 @@ public static class AdapterBench
                     "rsa-oaep256-decrypt" => _ => () => hsm.DecryptRsa(rsa, RsaPadding.OaepSha256, ct256),
                     "es256-sign" => _ => () => hsm.SignEcdsa(ec, Runner.Digest32),
                     "a256gcm-encrypt-1k" => t => { var iv = Runner.IvSource(t); return () => hsm.EncryptAesGcm(aes, iv(), Runner.Plain1K, null); },
+                    "a256gcm-decrypt-64" => _ => () => hsm.DecryptAesGcm(aes, secretIv, secretValue.Ciphertext, secretValue.Tag, null),
                     _ => throw new ArgumentException($"unknown op {op}"),
                 };
                 var note = op == "rsa-oaep256-decrypt" && !hsm.Capabilities.RsaOaepSha256Native ? "composed: CKM_RSA_X_509 + OAEP-SHA256 decode in .NET" : null;
