@@ -128,6 +128,22 @@ public sealed class BearerTokenValidator : IDisposable
             new OpenIdConnectConfigurationRetriever(),
             new HttpDocumentRetriever(_metadataHttpClient) { RequireHttps = true })));
 
+    /// <summary>
+    /// Fetches the configured tenant's metadata and signing keys ahead of the first request (at start-up). A failure is
+    /// left to the first request, which fetches again and reports it.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
+    {
+        try
+        {
+            await MetadataOf(_tenantId).Manager.GetConfigurationAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug("Identity metadata not fetched at start-up: {Reason}", e.Message);
+        }
+    }
+
     public Task<TokenValidationOutcome> ValidateAsync(string? authorizationHeader, CancellationToken ct) =>
         CheckCheaply(authorizationHeader, out var token) is { } decided ? Task.FromResult(decided) : ValidateUncachedAsync(token!, ct);
 
