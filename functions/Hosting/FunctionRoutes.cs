@@ -1,11 +1,11 @@
 using System.Reflection;
+using HsmVault.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
-using HsmVault.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HsmVault.Hosting;
