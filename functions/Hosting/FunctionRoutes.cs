@@ -1,4 +1,5 @@
 using System.Reflection;
+using HsmVault.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -30,20 +31,34 @@ public static class FunctionRoutes
     public static void MapFunctions(this IEndpointRouteBuilder app, IEnumerable<FunctionRoute> routes)
     {
         foreach (var route in routes)
-            app.MapMethods("/" + route.Template, route.Methods, context => InvokeAsync(route, context)).WithName(route.Name);
+            app.MapMethods("/" + route.Template, route.Methods, Invoker(route)).WithName(route.Name);
     }
 
-    private static async Task InvokeAsync(FunctionRoute route, HttpContext context)
+    /// <summary>
+    /// The request delegate of one function. What reflection finds (how to create the class, how to bind each parameter) is
+    /// worked out once per route, not per request; the class factory on the route's first request, to keep start-up short.
+    /// </summary>
+    private static RequestDelegate Invoker(FunctionRoute route)
     {
-        var instance = ActivatorUtilities.GetServiceOrCreateInstance(context.RequestServices, route.Type);
-        var args = route.Method.GetParameters().Select(p => Bind(p, context)).ToArray();
-        var result = await (Task<IActionResult>)route.Method.Invoke(instance, args)!;
-        await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        var create = new Lazy<ObjectFactory>(() => ActivatorUtilities.CreateFactory(route.Type, Type.EmptyTypes));
+        var binders = route.Method.GetParameters().Select(Binder).ToArray();
+        return async context =>
+        {
+            var instance = context.RequestServices.GetService(route.Type) ?? create.Value(context.RequestServices, null);
+            var args = new object?[binders.Length];
+            for (var i = 0; i < binders.Length; i++) args[i] = binders[i](context);
+            var result = await (Task<IActionResult>)route.Method.Invoke(instance, args)!;
+            if (result is VaultResult vaultResult) await vaultResult.WriteAsync(context.Response);
+            else await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+        };
     }
 
-    private static object? Bind(ParameterInfo parameter, HttpContext context) =>
-        parameter.ParameterType == typeof(HttpRequest) ? context.Request
-        : parameter.ParameterType == typeof(CancellationToken) ? context.RequestAborted
-        : parameter.ParameterType == typeof(string) ? context.GetRouteValue(parameter.Name!) as string
-        : throw new InvalidOperationException($"The standalone host cannot bind parameter '{parameter.Name}' of {parameter.Member.Name}.");
+    private static Func<HttpContext, object?> Binder(ParameterInfo parameter)
+    {
+        if (parameter.ParameterType == typeof(HttpRequest)) return context => context.Request;
+        if (parameter.ParameterType == typeof(CancellationToken)) return context => context.RequestAborted;
+        var name = parameter.Name!;
+        if (parameter.ParameterType == typeof(string)) return context => context.GetRouteValue(name) as string;
+        return _ => throw new InvalidOperationException($"The standalone host cannot bind parameter '{name}' of {parameter.Member.Name}.");
+    }
 }

@@ -76,6 +76,8 @@ public static class StandaloneHost
         {
             Console.WriteLine($"HsmVault vault ready at {baseUrl}/");
             if (devIdentity) Console.WriteLine($"HsmVault development token endpoint: {baseUrl}/{config["HsmVault:Auth:TenantId"]}/oauth2/v2.0/token");
+            // So the first authenticated request does not wait for the identity provider's metadata and keys.
+            _ = app.Services.GetRequiredService<BearerTokenValidator>().WarmUpAsync(app.Lifetime.ApplicationStopping);
         });
         return app;
     }

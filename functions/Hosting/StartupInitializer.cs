@@ -25,9 +25,11 @@ public sealed class StartupInitializer(
     public async Task StartAsync(CancellationToken ct)
     {
         logger.LogInformation("HSM token opened; capabilities: {Capabilities}", hsm.Capabilities);
-        await WaitForStorageAsync(ct);
-        await blobs.CreateIfMissingAsync(ct);
-        await auditKey.GetAsync(ct);
+        // Independent of one another, so side by side: on a cold start each is a round trip (or an HSM search) of its own.
+        await Task.WhenAll(
+            WhenStorageAnswersAsync(tables.CreateIfMissingAsync, ct),
+            WhenStorageAnswersAsync(blobs.CreateIfMissingAsync, ct),
+            auditKey.GetAsync(ct));
         foreach (var vault in seed.Value.Vaults)
         {
             var name = VaultNames.Require(vault.Name);
@@ -45,19 +47,20 @@ public sealed class StartupInitializer(
         }
     }
 
-    private async Task WaitForStorageAsync(CancellationToken ct)
+    /// <summary>Runs <paramref name="create"/>, retrying while storage is not reachable yet (up to <see cref="StorageWait"/>).</summary>
+    private async Task WhenStorageAnswersAsync(Func<CancellationToken, Task> create, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + StorageWait;
         while (true)
         {
             try
             {
-                await tables.CreateIfMissingAsync(ct);
+                await create(ct);
                 return;
             }
             catch (Exception e) when (clock.GetUtcNow() < deadline && Resilience.ResiliencePipelines.IsTransientStorageFault(e))
             {
-                logger.LogWarning("Table storage not reachable yet ({Error}); retrying", e.GetType().Name);
+                logger.LogWarning("Storage not reachable yet ({Error}); retrying", e.GetType().Name);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
             }
         }

@@ -16,7 +16,7 @@ public sealed record TimerFunction(string Name, string Schedule, Type Type, Meth
 /// <summary>
 /// Runs the Function App's <c>[TimerTrigger]</c> functions in the standalone host, on the schedules their attributes
 /// declare (NCRONTAB with seconds or a TimeSpan, as the Functions host reads them), so no schedule is written twice;
-/// one with <c>RunOnStartup</c> also runs once when the host starts, as under the Functions host.
+/// one with <c>RunOnStartup</c> also runs once when the host starts, as under the Functions host (here a moment after it listens).
 /// Time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class TimerFunctions(IServiceProvider services, IOptions<TimerOptions> options, TimeProvider clock, ILogger<TimerFunctions> logger)
@@ -54,8 +54,12 @@ public sealed class TimerFunctions(IServiceProvider services, IOptions<TimerOpti
     {
         await Task.Yield(); // a start-up run must not hold up the host's start
         var schedule = ScheduleOf(function);
+        if (function.RunOnStartup)
+        {
+            if (!await AfterStartAsync(ct)) return;
+            await InvokeAsync(function, clock.GetUtcNow(), NextOccurrence(schedule, clock.GetUtcNow()), ct);
+        }
         var next = NextOccurrence(schedule, clock.GetUtcNow());
-        if (function.RunOnStartup) await InvokeAsync(function, clock.GetUtcNow(), next, ct);
         while (!ct.IsCancellationRequested)
         {
             var wait = next - clock.GetUtcNow();
@@ -72,6 +76,30 @@ public sealed class TimerFunctions(IServiceProvider services, IOptions<TimerOpti
             // A run longer than the interval skips the occurrences it overran, as the Functions host does.
             next = following;
             while (next <= clock.GetUtcNow()) next = NextOccurrence(schedule, next);
+        }
+    }
+
+    /// <summary>How long after the host started a start-up run waits: on a cold start the first requests come first.</summary>
+    public static readonly TimeSpan StartupRunDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>Waits until the host has started (it listens), then <see cref="StartupRunDelay"/>; false when stopped meanwhile.</summary>
+    private async Task<bool> AfterStartAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (services.GetService<IHostApplicationLifetime>() is { } lifetime && !lifetime.ApplicationStarted.IsCancellationRequested)
+            {
+                var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+                using (ct.Register(() => started.TrySetCanceled(ct)))
+                    await started.Task;
+            }
+            await Task.Delay(StartupRunDelay, clock, ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using HsmVault.Objects;
@@ -26,14 +27,29 @@ public static class JsonBody
 
     private static async Task<byte[]> ReadBytesAsync(HttpRequest request, int maxBodyBytes)
     {
-        if (request.ContentLength > maxBodyBytes) throw TooLarge(maxBodyBytes);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        var ct = request.HttpContext.RequestAborted;
+        if (request.ContentLength is { } declared)
         {
-            if (buffer.Length + read > maxBodyBytes) throw TooLarge(maxBodyBytes);
-            buffer.Write(chunk, 0, read);
+            // The usual case: the body is read straight into an array of its declared size (the server enforces the length).
+            if (declared > maxBodyBytes) throw TooLarge(maxBodyBytes);
+            var body = new byte[declared];
+            await request.Body.ReadExactlyAsync(body, ct);
+            return body;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > maxBodyBytes) throw TooLarge(maxBodyBytes);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

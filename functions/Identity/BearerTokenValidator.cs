@@ -128,27 +128,57 @@ public sealed class BearerTokenValidator : IDisposable
             new OpenIdConnectConfigurationRetriever(),
             new HttpDocumentRetriever(_metadataHttpClient) { RequireHttps = true })));
 
-    public async Task<TokenValidationOutcome> ValidateAsync(string? authorizationHeader, CancellationToken ct)
+    /// <summary>
+    /// Fetches the configured tenant's metadata and signing keys ahead of the first request (at start-up). A failure is
+    /// left to the first request, which fetches again and reports it.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
     {
+        try
+        {
+            await MetadataOf(_tenantId).Manager.GetConfigurationAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug("Identity metadata not fetched at start-up: {Reason}", e.Message);
+        }
+    }
+
+    public Task<TokenValidationOutcome> ValidateAsync(string? authorizationHeader, CancellationToken ct) =>
+        CheckCheaply(authorizationHeader, out var token) is { } decided ? Task.FromResult(decided) : ValidateUncachedAsync(token!, ct);
+
+    /// <summary>
+    /// The checks that need no signature: the header's shape, and the cache of tokens that passed full validation. A
+    /// known token is looked up by the header's characters, so a request that reuses its token allocates nothing here.
+    /// Null when the token must be validated; <paramref name="token"/> is then the token.
+    /// </summary>
+    private TokenValidationOutcome? CheckCheaply(string? authorizationHeader, out string? token)
+    {
+        token = null;
         if (string.IsNullOrWhiteSpace(authorizationHeader))
             return TokenValidationOutcome.Failure("missing bearer token");
 
-        var header = authorizationHeader.Trim();
+        var header = authorizationHeader.AsSpan().Trim();
         var space = header.IndexOf(' ');
-        if (space <= 0 || !header.AsSpan(0, space).Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        if (space <= 0 || !header[..space].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             return TokenValidationOutcome.Failure("authorization scheme must be Bearer");
 
-        var token = header[(space + 1)..].Trim();
-        if (token.Length == 0)
+        var candidate = header[(space + 1)..].Trim();
+        if (candidate.Length == 0)
             return TokenValidationOutcome.Failure("missing bearer token");
-        if (token.Length > _maxTokenBytes)
+        if (candidate.Length > _maxTokenBytes)
             return TokenValidationOutcome.Failure("token too large");
-        if (!LooksLikeSignedJwt(token))
+        if (!LooksLikeSignedJwt(candidate))
             return TokenValidationOutcome.Failure("malformed token");
-        var cached = _validated.TryGet(token, out var known);
+        var cached = _validated.TryGet(candidate, out var known);
         VaultMetrics.CacheLookup(VaultMetrics.Caches.Tokens, cached);
         if (cached) return TokenValidationOutcome.Success(known);
+        token = candidate.ToString();
+        return null;
+    }
 
+    private async Task<TokenValidationOutcome> ValidateUncachedAsync(string token, CancellationToken ct)
+    {
         JsonWebToken jwt;
         try
         {
@@ -293,7 +323,7 @@ public sealed class BearerTokenValidator : IDisposable
         jwt.Claims.Where(c => c.Type == type && !string.IsNullOrEmpty(c.Value)).Select(c => c.Value).ToArray();
 
     /// <summary>Compact JWS: three base64url parts (the last may be empty, which the handler then rejects as unsigned).</summary>
-    private static bool LooksLikeSignedJwt(string token)
+    private static bool LooksLikeSignedJwt(ReadOnlySpan<char> token)
     {
         var dots = 0;
         foreach (var c in token)
@@ -322,9 +352,9 @@ public sealed class BearerTokenValidator : IDisposable
     /// <summary>Whether the header carries a token that already passed full validation: a lookup, never a signature check.</summary>
     public bool IsKnownValid(string? authorizationHeader)
     {
-        var header = authorizationHeader?.Trim();
-        var space = header?.IndexOf(' ') ?? -1;
-        return space > 0 && header!.AsSpan(0, space).Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+        var header = authorizationHeader.AsSpan().Trim();
+        var space = header.IndexOf(' ');
+        return space > 0 && header[..space].Equals("Bearer", StringComparison.OrdinalIgnoreCase)
             && _validated.TryGet(header[(space + 1)..].Trim(), out _);
     }
 

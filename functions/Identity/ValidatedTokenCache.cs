@@ -15,9 +15,12 @@ public sealed class ValidatedTokenCache(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, (CallerIdentity Caller, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
 
-    public bool TryGet(string token, out CallerIdentity caller)
+    public bool TryGet(string token, out CallerIdentity caller) => TryGet(token.AsSpan(), out caller);
+
+    /// <summary>Looks the token up by its characters (a slice of the Authorization header), without making a string of it.</summary>
+    public bool TryGet(ReadOnlySpan<char> token, out CallerIdentity caller)
     {
-        if (_entries.TryGetValue(token, out var entry) && clock.GetUtcNow() < entry.Until)
+        if (_entries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(token, out var entry) && clock.GetUtcNow() < entry.Until)
         {
             caller = entry.Caller;
             return true;

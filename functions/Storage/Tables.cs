@@ -53,9 +53,5 @@ public sealed class Tables
 
     public IReadOnlyList<TableClient> All => [Vaults, Keys, Secrets, VaultKeys, Sweeps, AuditUsage, AuditJournal];
 
-    public async Task CreateIfMissingAsync(CancellationToken ct)
-    {
-        foreach (var table in All)
-            await table.CreateIfNotExistsAsync(ct);
-    }
+    public Task CreateIfMissingAsync(CancellationToken ct) => Task.WhenAll(All.Select(table => table.CreateIfNotExistsAsync(ct)));
 }

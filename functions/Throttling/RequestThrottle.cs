@@ -24,9 +24,17 @@ public sealed class RequestThrottle : IDisposable
             RateLimitPartition.GetTokenBucketLimiter((key.Vault.ToLowerInvariant(), key.Caller.ToLowerInvariant()), k => Bucket(CallerLimit(k.Item1))));
     }
 
-    public void DemandVault(string vault) => Demand(_vaults.AttemptAcquire(vault), $"vault '{vault}'");
+    public void DemandVault(string vault)
+    {
+        using var lease = _vaults.AttemptAcquire(vault);
+        if (!lease.IsAcquired) Demand(lease, $"vault '{vault}'"); // the message is built only for a refusal
+    }
 
-    public void DemandCaller(string vault, string objectId) => Demand(_callers.AttemptAcquire((vault, objectId)), $"caller '{objectId}' on vault '{vault}'");
+    public void DemandCaller(string vault, string objectId)
+    {
+        using var lease = _callers.AttemptAcquire((vault, objectId));
+        if (!lease.IsAcquired) Demand(lease, $"caller '{objectId}' on vault '{vault}'");
+    }
 
     /// <summary>Nothing when the lease was acquired, else 429 Throttled with Retry-After.</summary>
     public static void Demand(RateLimitLease lease, string what)
