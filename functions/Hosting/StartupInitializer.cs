@@ -26,8 +26,12 @@ public sealed class StartupInitializer(
     {
         logger.LogInformation("HSM token opened; capabilities: {Capabilities}", hsm.Capabilities);
         await WaitForStorageAsync(ct);
-        await blobs.CreateIfMissingAsync(ct);
-        await auditKey.GetAsync(ct);
+        // Independent of each other once the tables are there: at once, so a restart waits for the slowest, not the sum.
+        await Task.WhenAll(blobs.CreateIfMissingAsync(ct), auditKey.GetAsync(ct), SeedAsync(ct));
+    }
+
+    private async Task SeedAsync(CancellationToken ct)
+    {
         foreach (var vault in seed.Value.Vaults)
         {
             var name = VaultNames.Require(vault.Name);

@@ -128,6 +128,23 @@ public sealed class BearerTokenValidator : IDisposable
             new OpenIdConnectConfigurationRetriever(),
             new HttpDocumentRetriever(_metadataHttpClient) { RequireHttps = true })));
 
+    /// <summary>
+    /// Reads the configured tenant's metadata and signing keys ahead of the first request (a restarted instance would
+    /// otherwise fetch them inside its first caller's request). A failure only leaves them to be read as before.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken ct)
+    {
+        var metadata = MetadataOf(_tenantId);
+        try
+        {
+            await metadata.Manager.GetConfigurationAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            _logger.LogDebug("Identity metadata not read ahead from {MetadataAddress}: {Reason}", metadata.Address, ex.Message);
+        }
+    }
+
     public async Task<TokenValidationOutcome> ValidateAsync(string? authorizationHeader, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(authorizationHeader))
