@@ -75,12 +75,18 @@ public static class StandaloneHost
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             Console.WriteLine($"HsmVault vault ready at {baseUrl}/");
+            // Its own identity provider answers only now that it listens.
+            if (devIdentity) WarmUpIdentityMetadata(app);
             if (devIdentity) Console.WriteLine($"HsmVault development token endpoint: {baseUrl}/{config["HsmVault:Auth:TenantId"]}/oauth2/v2.0/token");
-            // So the first authenticated request does not wait for the identity provider's metadata and keys.
-            _ = app.Services.GetRequiredService<BearerTokenValidator>().WarmUpAsync(app.Lifetime.ApplicationStopping);
         });
+        // Another identity provider: read its metadata while the rest of start-up runs.
+        if (!devIdentity) WarmUpIdentityMetadata(app);
         return app;
     }
+
+    /// <summary>A restarted instance reads the issuer's metadata and keys now, not inside its first caller's request.</summary>
+    private static void WarmUpIdentityMetadata(WebApplication app) =>
+        _ = app.Services.GetRequiredService<BearerTokenValidator>().WarmUpAsync(app.Lifetime.ApplicationStopping);
 
     /// <summary>
     /// The client for OpenID metadata: normal certificate validation, plus exactly this host's own certificate, so a

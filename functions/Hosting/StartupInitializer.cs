@@ -25,11 +25,13 @@ public sealed class StartupInitializer(
     public async Task StartAsync(CancellationToken ct)
     {
         logger.LogInformation("HSM token opened; capabilities: {Capabilities}", hsm.Capabilities);
-        // Independent of one another, so side by side: on a cold start each is a round trip (or an HSM search) of its own.
-        await Task.WhenAll(
-            WhenStorageAnswersAsync(tables.CreateIfMissingAsync, ct),
-            WhenStorageAnswersAsync(blobs.CreateIfMissingAsync, ct),
-            auditKey.GetAsync(ct));
+        await WaitForStorageAsync(ct);
+        // Independent of each other once the tables are there: at once, so a restart waits for the slowest, not the sum.
+        await Task.WhenAll(blobs.CreateIfMissingAsync(ct), auditKey.GetAsync(ct), SeedAsync(ct));
+    }
+
+    private async Task SeedAsync(CancellationToken ct)
+    {
         foreach (var vault in seed.Value.Vaults)
         {
             var name = VaultNames.Require(vault.Name);
@@ -47,20 +49,19 @@ public sealed class StartupInitializer(
         }
     }
 
-    /// <summary>Runs <paramref name="create"/>, retrying while storage is not reachable yet (up to <see cref="StorageWait"/>).</summary>
-    private async Task WhenStorageAnswersAsync(Func<CancellationToken, Task> create, CancellationToken ct)
+    private async Task WaitForStorageAsync(CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + StorageWait;
         while (true)
         {
             try
             {
-                await create(ct);
+                await tables.CreateIfMissingAsync(ct);
                 return;
             }
             catch (Exception e) when (clock.GetUtcNow() < deadline && Resilience.ResiliencePipelines.IsTransientStorageFault(e))
             {
-                logger.LogWarning("Storage not reachable yet ({Error}); retrying", e.GetType().Name);
+                logger.LogWarning("Table storage not reachable yet ({Error}); retrying", e.GetType().Name);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
             }
         }

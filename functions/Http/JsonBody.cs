@@ -9,9 +9,12 @@ namespace HsmVault.Http;
 /// <summary>Reads a JSON request body, refusing oversized, empty or malformed bodies with 4xx errors.</summary>
 public static class JsonBody
 {
-    public static async Task<T> ReadAsync<T>(HttpRequest request, int maxBodyBytes) where T : class
+    public static async Task<T> ReadAsync<T>(HttpRequest request, int maxBodyBytes) where T : class =>
+        Parse<T>(await ReadBytesAsync(request, maxBodyBytes));
+
+    /// <summary>A body's bytes as <typeparamref name="T"/>; 400 BadParameter when empty, null or not JSON of that shape.</summary>
+    public static T Parse<T>(ReadOnlySpan<byte> body) where T : class
     {
-        var body = await ReadBytesAsync(request, maxBodyBytes);
         if (body.Length == 0) throw VaultException.BadParameter("The request body is required.");
         try
         {

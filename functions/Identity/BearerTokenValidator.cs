@@ -129,18 +129,19 @@ public sealed class BearerTokenValidator : IDisposable
             new HttpDocumentRetriever(_metadataHttpClient) { RequireHttps = true })));
 
     /// <summary>
-    /// Fetches the configured tenant's metadata and signing keys ahead of the first request (at start-up). A failure is
-    /// left to the first request, which fetches again and reports it.
+    /// Reads the configured tenant's metadata and signing keys ahead of the first request (a restarted instance would
+    /// otherwise fetch them inside its first caller's request). A failure only leaves them to be read as before.
     /// </summary>
     public async Task WarmUpAsync(CancellationToken ct)
     {
+        var metadata = MetadataOf(_tenantId);
         try
         {
-            await MetadataOf(_tenantId).Manager.GetConfigurationAsync(ct).ConfigureAwait(false);
+            await metadata.Manager.GetConfigurationAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            _logger.LogDebug("Identity metadata not fetched at start-up: {Reason}", e.Message);
+            _logger.LogDebug("Identity metadata not read ahead from {MetadataAddress}: {Reason}", metadata.Address, ex.Message);
         }
     }
 

@@ -308,7 +308,7 @@ public sealed partial class KeyLifecycle(
 /// <summary>The sealed payload of a key backup: each version's row and its wrapped private (or secret) part.</summary>
 public sealed record KeyBackup(string Name, string Current, List<KeyBackupVersion> Versions) : IObjectBackup
 {
-    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v.Version);
+    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v?.Version!); // a null entry: no id (BackupBlobs.Payload refuses it)
 }
 
 public sealed record KeyBackupVersion(string Version, string Kty, int KeySize, string? Curve, string KeyOps, string HsmKeyOps, bool Enabled,

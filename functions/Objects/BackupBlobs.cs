@@ -57,19 +57,15 @@ public sealed class BackupBlobs(IVaultTokens tokens, ResiliencePipelines resilie
         }
     }
 
-    public T Open<T>(Vault vault, ObjectKind kind, string? value)
+    public T Open<T>(Vault vault, ObjectKind kind, string? value) where T : IObjectBackup
     {
         var hsm = tokens.For(vault);
-        var blob = WireBytes.Decode(value ?? throw VaultException.BadParameter("Property 'value' (the backup blob) is required."), "value");
-        if (blob.Length < Magic.Length + IvBytes + TagBytes + 2 || !blob.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw Refused(kind);
+        var (iv, tag, ciphertext) = Envelope(kind, value);
         var keys = Keys(vault);
         byte[] json;
         try
         {
-            json = resilience.Hsm(hsm.TokenId, vault.Name).Idempotent.Execute(() => hsm.DecryptAesGcm(keys.SealKey,
-                blob[Magic.Length..(Magic.Length + IvBytes)], blob[(Magic.Length + IvBytes + TagBytes)..],
-                blob[(Magic.Length + IvBytes)..(Magic.Length + IvBytes + TagBytes)], Aad(kind)));
+            json = resilience.Hsm(hsm.TokenId, vault.Name).Idempotent.Execute(() => hsm.DecryptAesGcm(keys.SealKey, iv, ciphertext, tag, Aad(kind)));
         }
         catch (HsmException e) when (e.Kind == HsmErrorKind.InvalidInput)
         {
@@ -77,17 +73,44 @@ public sealed class BackupBlobs(IVaultTokens tokens, ResiliencePipelines resilie
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(json) ?? throw Refused(kind);
-        }
-        catch (JsonException)
-        {
-            throw Refused(kind);
+            return Payload<T>(kind, json);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(json);
         }
     }
+
+    /// <summary>A blob's IV, tag and sealed payload, read before the HSM sees it; 400 when it cannot be a backup blob.</summary>
+    public static (byte[] Iv, byte[] Tag, byte[] Ciphertext) Envelope(ObjectKind kind, string? value)
+    {
+        var blob = WireBytes.Decode(value ?? throw VaultException.BadParameter("Property 'value' (the backup blob) is required."), "value");
+        if (blob.Length < Magic.Length + IvBytes + TagBytes + 2 || !blob.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw Refused(kind);
+        return (blob[Magic.Length..(Magic.Length + IvBytes)], blob[(Magic.Length + IvBytes)..(Magic.Length + IvBytes + TagBytes)],
+            blob[(Magic.Length + IvBytes + TagBytes)..]);
+    }
+
+    /// <summary>
+    /// The opened payload as <typeparamref name="T"/>; 400 when it is not one, or lacks a part the restore reads (a backup
+    /// the vault made always has them; the fuzzer found a payload without its versions that was a 500).
+    /// </summary>
+    public static T Payload<T>(ObjectKind kind, byte[] json) where T : IObjectBackup
+    {
+        T? backup;
+        try
+        {
+            backup = JsonSerializer.Deserialize<T>(json, PayloadJson);
+        }
+        catch (JsonException)
+        {
+            throw Refused(kind);
+        }
+        if (backup is null || backup.VersionIds.Any(v => v is null)) throw Refused(kind);
+        return backup;
+    }
+
+    private static readonly JsonSerializerOptions PayloadJson = new() { RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
 
     private static byte[] Aad(ObjectKind kind) => Encoding.UTF8.GetBytes($"hsmvault-backup/1/{kind.Collection}");
 

@@ -124,7 +124,7 @@ public sealed class SecretLifecycle(SecretObjects objects, SecretStore store, Se
 /// <summary>The sealed payload of a secret backup.</summary>
 public sealed record SecretBackup(string Name, string Current, List<SecretBackupVersion> Versions) : IObjectBackup
 {
-    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v.Version);
+    [System.Text.Json.Serialization.JsonIgnore] public IEnumerable<string> VersionIds => Versions.Select(v => v?.Version!); // a null entry: no id (BackupBlobs.Payload refuses it)
 }
 
 public sealed record SecretBackupVersion(string Version, string? ContentType, bool Enabled, DateTimeOffset? NotBefore, DateTimeOffset? Expires,

@@ -53,5 +53,6 @@ public sealed class Tables
 
     public IReadOnlyList<TableClient> All => [Vaults, Keys, Secrets, VaultKeys, Sweeps, AuditUsage, AuditJournal];
 
+    /// <summary>Creates the tables that are missing, all at once (one round trip each, so a restart is not six in a row).</summary>
     public Task CreateIfMissingAsync(CancellationToken ct) => Task.WhenAll(All.Select(table => table.CreateIfNotExistsAsync(ct)));
 }

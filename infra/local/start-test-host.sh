@@ -17,8 +17,9 @@ dll="$repo/functions/bin/Release/net10.0/HsmVault.Functions.dll"
 [ -f "$dll" ] || { echo "start-test-host: ERROR: $dll missing; build first: dotnet build HsmVault.sln -c Release" >&2; exit 1; }
 timeout_s="${HSMVAULT_TEST_HOST_TIMEOUT:-90}"
 
-rand() { node -e 'process.stdout.write(require("crypto").randomBytes(18).toString("base64url"))'; }
-port="${HSMVAULT_TEST_PORT:-$(bash "$here/free-port.sh")}"  # a fixed port only for measurements that must know it in advance
+# 18 random bytes, base64url (24 characters). Without a node start per secret: under load those cost seconds per restart.
+rand() { head -c 18 /dev/urandom | base64 | tr '+/' '-_'; }
+port="${HSMVAULT_TEST_PORT:-$(bash "$here/free-port.sh")}"  # set by callers that picked a free port already (or must know it)
 tenant=11111111-1111-4111-8111-111111111111
 admin_id=vault-admin admin_secret="$(rand)" admin_oid=aaaaaaaa-0000-4000-8000-000000000001
 noaccess_id=no-access noaccess_secret="$(rand)" noaccess_oid=bbbbbbbb-0000-4000-8000-000000000002
@@ -121,10 +122,10 @@ disown "$pid"   # no "Aborted <whole command>" job report from bash if the host 
 echo "$pid" > "$dir/host.pid"
 
 ready=""
-for _ in $(seq 1 $((timeout_s * 5))); do
+for _ in $(seq 1 $((timeout_s * 20))); do
   if grep -q "HsmVault vault ready at https://localhost:$port/" "$log"; then ready=1; break; fi
   kill -0 "$pid" 2>/dev/null || break
-  sleep 0.2
+  sleep 0.05
 done
 if [ -z "$ready" ]; then
   if kill -0 "$pid" 2>/dev/null; then why="did not report ready within ${timeout_s} s"; else why="exited early"; fi

@@ -2,7 +2,7 @@
 // restores of backups, purges of deleted keys and secret sets, and started again on the same token and storage (Azurite
 // is never killed: see its durability note in lib/cluster.mjs). Own SoftHSM2 token, own Azurite, own hosts (lib/cluster.mjs).
 // Host 0 issues the tokens and is never killed; hosts 1..SLOTS are killed in turn (one restarts while another is loaded,
-// to save time). CI kills 8 times; HSMVAULT_LONG=1 kills 60 times; HSMVAULT_CRASH_KILLS sets any other number.
+// to save time). CI kills 50 times; HSMVAULT_LONG=1 kills 200 times; HSMVAULT_CRASH_KILLS sets any other number.
 // Required at the end: every acknowledged key works (EC signs, RSA and AES decrypt what they encrypted; restored keys
 // too), every acknowledged secret reads back, every acknowledged purge left nothing (no key, no deleted key); a write
 // that was not acknowledged is absent or whole (listed and usable, never listed but unusable), an interrupted purge left
@@ -15,7 +15,7 @@ import { Cluster } from './lib/cluster.mjs';
 import { token, call, API, digest, newName, orphansAndDangling } from './lib/client.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const KILLS = Number(process.env.HSMVAULT_CRASH_KILLS ?? (process.env.HSMVAULT_LONG === '1' ? 60 : 8));
+const KILLS = Number(process.env.HSMVAULT_CRASH_KILLS ?? (process.env.HSMVAULT_LONG === '1' ? 200 : 50));
 const SLOTS = 2;
 const cluster = new Cluster({ label: 'crash' });
 after(() => { cluster.stop(); if (!process.env.HSMVAULT_KEEP_RELIABILITY) cluster.remove(); });
@@ -30,11 +30,17 @@ const primary = cluster.startHost(0).url;
 const ca = cluster.ca;
 let admin = await token(primary, ca, cluster.tenant, cluster.admin);
 
+/** How long each restart took, from the start script's launch to the host's "ready" line (ms). */
+const restartMs = [];
 async function startSlot(i) {
   const log = cluster.hosts[i]?.log;
   if (log && existsSync(log)) renameSync(log, `${log}.${Date.now()}`); // keep the killed instance's log
-  return (await cluster.startHostAsync(i)).url;
+  const t = Date.now();
+  const url = (await cluster.startHostAsync(i)).url;
+  restartMs.push(Date.now() - t);
+  return url;
 }
+const seconds = (ms) => (ms / 1000).toFixed(1);
 
 /** What the clients attempted: acknowledged (2xx seen), not acknowledged (the host died under them), or a bad answer. */
 const ledger = { keys: [], secrets: [], purged: [], unacknowledged: [], bad: [], ops: {} };
@@ -213,7 +219,9 @@ test(`SIGKILL of a host during creates, imports, restores and purges, ${KILLS} t
   assert.ok(ledger.keys.length > 0 && ledger.secrets.length > 0 && ledger.purged.length > 0,
     `the load acknowledged too little to test anything: ${JSON.stringify(ledger.ops)}`);
   const count = (kind) => ledger.unacknowledged.filter((w) => (w.restore ? 'restore' : w.kind) === kind).length;
-  console.log(`crash: ${KILLS} SIGKILLs in ${((killsDone - started) / 1000).toFixed(0)} s (attempts ${JSON.stringify(ledger.ops)}); acknowledged ` +
+  const sorted = [...restartMs].sort((a, b) => a - b);
+  console.log(`crash: ${KILLS} SIGKILLs in ${((killsDone - started) / 1000).toFixed(0)} s (attempts ${JSON.stringify(ledger.ops)}); ` +
+    `host restarts ${seconds(sorted[0])} / ${seconds(sorted[Math.floor(sorted.length / 2)])} / ${seconds(sorted.at(-1))} s (min / median / max); acknowledged ` +
     `${ledger.keys.filter((k) => !k.restored).length} created/imported keys, ${ledger.keys.filter((k) => k.restored).length} restores, ` +
     `${ledger.purged.length} purges, ${ledger.secrets.length} secrets, all holding; in flight at a kill: ${ledger.unacknowledged.length} ` +
     `(create ${count('ec') + count('rsa')}, import ${count('import')}, restore ${count('restore')}, purge ${count('purge')}, secret ${count('secret')}), ` +

@@ -81,6 +81,7 @@ test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES 
     console.log(`soak host${i}: RSS ${warm[i].rssMb} -> ${last[i].rssMb} MB after warm-up (${(100 * (last[i].rssMb / warm[i].rssMb - 1)).toFixed(1)}%), ` +
       `threads ${warm[i].threads} -> ${last[i].threads}, fds ${warm[i].fds} -> ${last[i].fds}`);
   }
+  if (ledger.samples.length) console.log(`soak: answers other than 2xx (at most 50):\n  ${ledger.samples.join('\n  ')}`);
   assert.deepEqual(ledger.bad, [], 'errors under a plain load');
   const failures = [...ledger.answers].filter(([k]) => !/ 20\d$/.test(k));
   assert.deepEqual(failures, [], 'every answer a success');

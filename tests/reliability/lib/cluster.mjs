@@ -8,10 +8,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const infra = join(repo, 'infra/local');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A TCP port on 127.0.0.1 free right now (the OS picks it), as infra/local/free-port.sh prints one. */
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolvePort(port)); });
+  });
+}
 
 function sh(script, args, env, { allowFail = false } = {}) {
   const r = spawnSync('bash', [join(infra, script), ...args], { env: { AZURITE_START_TIMEOUT: '120', ...env }, encoding: 'utf8', timeout: 300_000 });
@@ -74,7 +83,8 @@ export class Cluster {
   async startHostAsync(i) {
     const dir = join(this.dir, `host${i}`);
     const args = i === 0 ? [dir] : [dir, join(this.dir, 'host0')];
-    await promisify(execFile)('bash', [join(infra, 'start-test-host.sh'), ...args], { env: this.env, timeout: 300_000 });
+    const env = { ...this.env, HSMVAULT_TEST_PORT: String(await freePort()) }; // one node start less per restart
+    await promisify(execFile)('bash', [join(infra, 'start-test-host.sh'), ...args], { env, timeout: 300_000 });
     const e = readEnvFile(join(dir, 'host.env'));
     if (i === 0) this.primaryEnv = e;
     const url = i === 0 ? e.HSMVAULT_TEST_URL : e.HSMVAULT_TEST_B_URL;

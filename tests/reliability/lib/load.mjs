@@ -9,12 +9,12 @@ export class Ledger {
   failedCreates = []; // key creates that were not acknowledged { name, status }
   revoked = [];       // acknowledged revokes { oid }
   answers = new Map(); // status -> count
-  samples = [];     // a few 4xx answers, to explain them
+  samples = [];     // a few 4xx and 5xx answers, to explain them
   bad = [];           // answers a fault must never produce: 5xx other than 503+Retry-After, hangs, 503 without Retry-After
   count(r, what) {
     const k = `${what} ${r.status === 0 ? (r.hang ? 'hang' : 'network') : r.status}`;
     this.answers.set(k, (this.answers.get(k) ?? 0) + 1);
-    if (r.status >= 400 && r.status < 500 && this.samples.length < 50) this.samples.push(`${k}: ${(r.text ?? '').slice(0, 200)}`);
+    if (r.status >= 400 && this.samples.length < 50) this.samples.push(`${k}: ${(r.text ?? '').slice(0, 200)}`);
     if (r.hang || (r.status >= 500 && !(r.status === 503 && r.headers['retry-after']))) {
       this.bad.push(`${what}: ${r.status || r.error} ${(r.text ?? '').slice(0, 200)}`);
     }
