@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Cluster } from './lib/cluster.mjs';
 import { token, call } from './lib/client.mjs';
-import { Ledger, client, grants } from './lib/load.mjs';
+import { Ledger, client, grants, verify } from './lib/load.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MINUTES = Number(process.env.HSMVAULT_SOAK_MINUTES ?? 10);
@@ -81,6 +81,10 @@ test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES 
     console.log(`soak host${i}: RSS ${warm[i].rssMb} -> ${last[i].rssMb} MB after warm-up (${(100 * (last[i].rssMb / warm[i].rssMb - 1)).toFixed(1)}%), ` +
       `threads ${warm[i].threads} -> ${last[i].threads}, fds ${warm[i].fds} -> ${last[i].fds}`);
   }
+  const problems = await verify({ bases, ca, token: () => admin, ledger });
+  console.log(`soak: afterwards ${ledger.keys.length - problems.filter((p) => p.startsWith('acknowledged key')).length} of ${ledger.keys.length} acknowledged keys sign ` +
+    `and ${ledger.secrets.length - problems.filter((p) => p.startsWith('acknowledged secret')).length} of ${ledger.secrets.length} secrets read back, on both instances in turn`);
+  if (problems.length) console.log(`soak: problems (at most 20):\n  ${problems.slice(0, 20).join('\n  ')}`);
   if (ledger.samples.length) console.log(`soak: answers other than 2xx (at most 50):\n  ${ledger.samples.join('\n  ')}`);
   assert.deepEqual(ledger.bad, [], 'errors under a plain load');
   const failures = [...ledger.answers].filter(([k]) => !/ 20\d$/.test(k));
@@ -90,4 +94,5 @@ test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES 
     assert.ok(last[i].fds <= warm[i].fds + 20, `host${i} descriptors grew from ${warm[i].fds} to ${last[i].fds}`);
   }
   assert.equal(records, answered, 'one audit record per answered request');
+  assert.deepEqual(problems, [], 'every acknowledged write works afterwards');
 });
