@@ -20,6 +20,7 @@ public static class BackupKeyCeremony
         if (string.IsNullOrEmpty(soPin)) throw new HsmException(HsmErrorKind.InvalidInput, "The security officer PIN is required");
         var lib = ModuleRegistry.Acquire(options.LibraryPath);
         var done = new List<string>();
+        using var held = HeldAttributeFactory.Call();
         try
         {
             var (slot, _) = HsmToken.FindSlot(lib, options);

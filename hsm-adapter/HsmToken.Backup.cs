@@ -50,8 +50,8 @@ public sealed partial class HsmToken
         var keys = RequireBackupKeys();
         return WithKey(keys.WrapKey, CKO.CKO_SECRET_KEY, "wrap key for backup", (s, wrapKey) =>
         {
-            var target = Search(s, id, CKO.CKO_PRIVATE_KEY).FirstOrDefault()
-                ?? Search(s, id, CKO.CKO_SECRET_KEY).FirstOrDefault()
+            var target = s.FindAllObjects(Templates.Find(IdBytes(id), CKO.CKO_PRIVATE_KEY)).FirstOrDefault()
+                ?? s.FindAllObjects(Templates.Find(IdBytes(id), CKO.CKO_SECRET_KEY)).FirstOrDefault()
                 ?? throw new HsmException(HsmErrorKind.NotFound, $"Key {id.Value} has no private or secret object");
             using var mech = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD);
             return s.WrapKey(mech, wrapKey.Handle, target);

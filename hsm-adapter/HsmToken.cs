@@ -52,6 +52,7 @@ public sealed partial class HsmToken : IHsm
         // A reopen of the same token (GuardedToken) keeps what the first open found: the probe makes and destroys test keys.
         if (like is not null) (Capabilities, AesKwViaEncrypt) = (like.Capabilities, like.AesKwViaEncrypt);
         else
+            using (HeldAttributeFactory.Call())
             using (_fileLock.Read(_callTimeout)) (Capabilities, AesKwViaEncrypt) = CapabilityProbe.Run(slot, _pool, Factories, Templates);
         ProbeImplicitRejection();
     }
@@ -168,6 +169,7 @@ public sealed partial class HsmToken : IHsm
     /// <summary>Runs an idempotent operation on a pooled session; retries once after a stale handle or a lost login.</summary>
     internal T WithKey<T>(HsmKeyId id, CKO cls, string op, Func<ISession, KeyObject, T> action, bool decryptLike = false)
     {
+        using var held = HeldAttributeFactory.Call();
         var cacheKey = (CacheId(id), cls);
         var loginTried = false;
         for (int attempt = 0; ; attempt++)
@@ -265,6 +267,7 @@ public sealed partial class HsmToken : IHsm
 
     private T OnSession<T>(string op, Func<ISession, T> action, bool decryptLike = false)
     {
+        using var held = HeldAttributeFactory.Call();
         var session = Rent(op);
         bool healthy = true;
         try
@@ -341,7 +344,7 @@ public sealed partial class HsmToken : IHsm
     private KeyObject Lookup(ISession s, HsmKeyId id, CKO cls, (string, CKO) cacheKey)
     {
         if (_handles.TryGetValue(cacheKey, out var cached)) return cached;
-        var found = Search(s, id, cls);
+        var found = s.FindAllObjects(Templates.Find(IdBytes(id), cls));
         if (found.Count == 0)
             throw new HsmException(HsmErrorKind.NotFound, $"Key {id.Value} has no {(cls == CKO.CKO_PUBLIC_KEY ? "public" : cls == CKO.CKO_SECRET_KEY ? "secret" : "private")} object");
         var handle = found[0];
@@ -356,24 +359,6 @@ public sealed partial class HsmToken : IHsm
         _handles[cacheKey] = ko;
         return ko;
     }
-
-    /// <summary>
-    /// The objects of class <paramref name="cls"/> with this key's CKA_ID. SoftHSM 2.6.1 whose file store another process
-    /// writes sometimes answers the first search for a key that process just made with nothing, and the same search a
-    /// moment later with the key (4% of first signs of a new key on the other instance, with our token lock held both by
-    /// reader and writer; every such miss was found by the next search). A key's missing object is rare (its row exists),
-    /// so with a lock file a miss is asked again before it counts.
-    /// </summary>
-    internal List<IObjectHandle> Search(ISession s, HsmKeyId id, CKO cls)
-    {
-        var template = Templates.Find(IdBytes(id), cls);
-        var found = s.FindAllObjects(template);
-        for (var asked = 1; found.Count == 0 && _fileLock.CrossProcess && asked < SearchesBeforeMiss; asked++)
-            found = s.FindAllObjects(template);
-        return found;
-    }
-
-    private const int SearchesBeforeMiss = 3;
 
     private static int ModulusLength(byte[]? n)
     {

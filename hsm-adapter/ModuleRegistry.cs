@@ -13,7 +13,12 @@ internal static class ModuleRegistry
     private static readonly object Gate = new();
     private static readonly Dictionary<string, (IPkcs11Library Lib, int Refs)> Loaded = new(StringComparer.Ordinal);
 
-    public static readonly Pkcs11InteropFactories Factories = new();
+    public static readonly Pkcs11InteropFactories Factories = WithHeldAttributes(new Pkcs11InteropFactories());
+
+    // The library's own factories, but attributes (ours and those it returns) held until the HSM call is over.
+    private static Pkcs11InteropFactories WithHeldAttributes(Pkcs11InteropFactories d) =>
+        new(d.Pkcs11LibraryFactory, d.SlotFactory, d.SessionFactory, new HeldAttributeFactory(d.ObjectAttributeFactory),
+            d.ObjectHandleFactory, d.MechanismFactory, d.MechanismParamsFactory);
 
     public static IPkcs11Library Acquire(string path)
     {
