@@ -10,7 +10,7 @@ public class TemplateLifetimeTests(SoftHsmFixture hsm)
     private readonly HsmToken _t = hsm.Token;
 
     [Fact]
-    public void Keys_made_while_the_collector_runs_keep_their_id_and_label()
+    public async Task Keys_made_while_the_collector_runs_keep_their_id_and_label()
     {
         using var stop = new CancellationTokenSource();
         var collector = Task.Run(() =>
@@ -33,7 +33,7 @@ public class TemplateLifetimeTests(SoftHsmFixture hsm)
         finally
         {
             stop.Cancel();
-            collector.Wait();
+            await collector;
         }
 
         var privates = _t.ListKeyObjects().Where(o => o.Class == HsmObjectClass.Private).ToDictionary(o => o.Id.Value, o => o.Label);

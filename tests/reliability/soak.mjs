@@ -6,6 +6,7 @@
 // stable, audit records == answered requests.
 //   cd tests/reliability && node --test soak.mjs
 //   HSMVAULT_SOAK_MINUTES=2 node --test soak.mjs     # a shorter run
+//   HSMVAULT_SOAK_KEY_EVERY=1 node --test soak.mjs   # a key made on every key turn (the token grows ~8 keys a second)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -16,6 +17,9 @@ import { Ledger, client, grants, verify } from './lib/load.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MINUTES = Number(process.env.HSMVAULT_SOAK_MINUTES ?? 10);
 const CLIENTS = Number(process.env.HSMVAULT_SOAK_CLIENTS ?? 4);
+// A key is made on one in KEY_EVERY key turns (the other turns sign and read): SoftHSM 2.6.1 keeps every object it ever
+// saw in each process's memory and searches them all, so a load that makes keys nonstop grows both instances with the token.
+const KEY_EVERY = Number(process.env.HSMVAULT_SOAK_KEY_EVERY ?? 10);
 const cluster = new Cluster({ label: 'soak' });
 after(() => { cluster.stop(); if (!process.env.HSMVAULT_KEEP_RELIABILITY) cluster.remove(); });
 cluster.start();
@@ -56,7 +60,7 @@ test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES 
   const ledger = new Ledger();
   let stopped = false;
   const start = new Date(Date.now() - 1_000).toISOString();
-  const running = Array.from({ length: CLIENTS }, (_, i) => client({ bases, ca, token: () => admin, ledger, stop: () => stopped, seed: i }));
+  const running = Array.from({ length: CLIENTS }, (_, i) => client({ bases, ca, token: () => admin, ledger, stop: () => stopped, seed: i, keyEvery: KEY_EVERY }));
   running.push(grants({ bases, ca, operatorToken: () => operator, appOid: cluster.app.oid, ledger, stop: () => stopped }));
   const samples = [];
   for (let minute = 1; minute <= MINUTES; minute++) {

@@ -34,16 +34,18 @@ function ecJwk() {
 
 /**
  * One client: until stop(), creates and imports keys, signs with them, sets and reads secrets, on the instances in
- * `bases` in turn. `requestTimeoutMs` is the longest an answer may take (longer = a hang).
+ * `bases` in turn. `requestTimeoutMs` is the longest an answer may take (longer = a hang). A key is made on one in
+ * `keyEvery` of a key turn (1: every time; a larger number keeps the token's object count, and so SoftHSM's memory, from
+ * growing as fast as the load), the other turns sign and read instead.
  */
-export async function client({ bases, ca, token, ledger, stop, requestTimeoutMs = 20_000, seed = 0 }) {
+export async function client({ bases, ca, token, ledger, stop, requestTimeoutMs = 20_000, seed = 0, keyEvery = 1 }) {
   let n = seed;
   const pick = () => bases[n++ % bases.length];
   const opts = (extra = {}) => ({ token: token(), timeoutMs: requestTimeoutMs, ...extra });
   while (!stop()) {
     const base = pick();
     const op = n % 5;
-    if (op === 0 || op === 1) {
+    if ((op === 0 || op === 1) && Math.floor(n / 5) % keyEvery === 0) {
       const name = newName('k');
       const r = op === 0
         ? await call(base, ca, 'POST', `/keys/${name}/create?${API}`, opts({ body: { kty: 'EC', crv: 'P-256' } }))
