@@ -50,7 +50,7 @@ async function auditRecords(operator, start, end) {
   return n;
 }
 
-test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES + 5) * 60_000 }, async () => {
+test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES + 15) * 60_000 }, async () => {
   let admin = await token(bases[0], ca, cluster.tenant, cluster.admin);
   let operator = await token(bases[0], ca, cluster.tenant, cluster.operator);
   const refresh = setInterval(async () => {
@@ -85,7 +85,7 @@ test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES 
     console.log(`soak host${i}: RSS ${warm[i].rssMb} -> ${last[i].rssMb} MB after warm-up (${(100 * (last[i].rssMb / warm[i].rssMb - 1)).toFixed(1)}%), ` +
       `threads ${warm[i].threads} -> ${last[i].threads}, fds ${warm[i].fds} -> ${last[i].fds}`);
   }
-  const problems = await verify({ bases, ca, token: () => admin, ledger });
+  const problems = await verify({ bases, ca, token: () => admin, ledger, concurrency: 8 });
   console.log(`soak: afterwards ${ledger.keys.length - problems.filter((p) => p.startsWith('acknowledged key')).length} of ${ledger.keys.length} acknowledged keys sign ` +
     `and ${ledger.secrets.length - problems.filter((p) => p.startsWith('acknowledged secret')).length} of ${ledger.secrets.length} secrets read back, on both instances in turn`);
   if (problems.length) console.log(`soak: problems (at most 20):\n  ${problems.slice(0, 20).join('\n  ')}`);

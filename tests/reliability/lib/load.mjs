@@ -98,19 +98,25 @@ export async function grants({ bases, ca, operatorToken, appOid, ledger, stop, r
   }
 }
 
-/** Checks every acknowledged write on every instance; returns a list of problems (empty = all there and working). */
-export async function verify({ bases, ca, token, ledger }) {
+/**
+ * Checks every acknowledged write on every instance in turn, `concurrency` at a time; returns a list of problems (empty =
+ * all there and working).
+ */
+export async function verify({ bases, ca, token, ledger, concurrency = 1 }) {
   const problems = [];
-  let i = 0;
-  for (const k of ledger.keys) {
-    const base = bases[i++ % bases.length];
-    const s = await call(base, ca, 'POST', `${new URL(k.kid).pathname}/sign?${API}`, { token: token(), body: { alg: 'ES256', value: digest('after') } });
-    if (s.status !== 200) problems.push(`acknowledged key ${k.name}/${k.version} does not sign on ${base}: ${s.status} ${s.text?.slice(0, 200)}`);
-  }
-  for (const sec of ledger.secrets) {
-    const base = bases[i++ % bases.length];
-    const g = await call(base, ca, 'GET', `/secrets/${sec.name}/${sec.version}?${API}`, { token: token() });
-    if (g.status !== 200 || g.json?.value !== sec.value) problems.push(`acknowledged secret ${sec.name}/${sec.version} on ${base}: ${g.status} ${g.text?.slice(0, 200)}`);
-  }
+  const checks = [
+    ...ledger.keys.map((k) => async (base) => {
+      const s = await call(base, ca, 'POST', `${new URL(k.kid).pathname}/sign?${API}`, { token: token(), body: { alg: 'ES256', value: digest('after') } });
+      if (s.status !== 200) problems.push(`acknowledged key ${k.name}/${k.version} does not sign on ${base}: ${s.status} ${s.text?.slice(0, 200)}`);
+    }),
+    ...ledger.secrets.map((sec) => async (base) => {
+      const g = await call(base, ca, 'GET', `/secrets/${sec.name}/${sec.version}?${API}`, { token: token() });
+      if (g.status !== 200 || g.json?.value !== sec.value) problems.push(`acknowledged secret ${sec.name}/${sec.version} on ${base}: ${g.status} ${g.text?.slice(0, 200)}`);
+    }),
+  ];
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < checks.length) { const i = next++; await checks[i](bases[i % bases.length]); }
+  }));
   return problems;
 }
