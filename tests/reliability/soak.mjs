@@ -6,7 +6,8 @@
 // stable, audit records == answered requests.
 //   cd tests/reliability && node --test soak.mjs
 //   HSMVAULT_SOAK_MINUTES=2 node --test soak.mjs     # a shorter run
-//   HSMVAULT_SOAK_KEY_EVERY=1 node --test soak.mjs   # a key made on every key turn (the token grows ~8 keys a second)
+//   HSMVAULT_SOAK_GROW=1 node --test soak.mjs       # keys and secrets added all along (RSS follows the token)
+//   HSMVAULT_SOAK_KEY_EVERY=1 node --test soak.mjs   # a key made on every key turn
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -17,9 +18,12 @@ import { Ledger, client, grants, verify } from './lib/load.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const MINUTES = Number(process.env.HSMVAULT_SOAK_MINUTES ?? 10);
 const CLIENTS = Number(process.env.HSMVAULT_SOAK_CLIENTS ?? 4);
-// A key is made on one in KEY_EVERY key turns (the other turns sign and read): SoftHSM 2.6.1 keeps every object it ever
-// saw in each process's memory and searches them all, so a load that makes keys nonstop grows both instances with the token.
+// A key is made on one in KEY_EVERY key turns (the other turns sign and read). After the first minute (the warm-up) the
+// load stops adding keys and secrets and writes new versions of the secrets it made: SoftHSM 2.6.1 keeps every object it
+// ever saw in each process's memory and searches them all, so a load that only adds grows both instances with the token
+// (HSMVAULT_SOAK_GROW=1 keeps adding all along).
 const KEY_EVERY = Number(process.env.HSMVAULT_SOAK_KEY_EVERY ?? 10);
+const GROW = process.env.HSMVAULT_SOAK_GROW === '1';
 const cluster = new Cluster({ label: 'soak' });
 after(() => { cluster.stop(); if (!process.env.HSMVAULT_KEEP_RELIABILITY) cluster.remove(); });
 cluster.start();
@@ -60,7 +64,8 @@ test(`soak: ${MINUTES} min of mixed load on two instances`, { timeout: (MINUTES 
   const ledger = new Ledger();
   let stopped = false;
   const start = new Date(Date.now() - 1_000).toISOString();
-  const running = Array.from({ length: CLIENTS }, (_, i) => client({ bases, ca, token: () => admin, ledger, stop: () => stopped, seed: i, keyEvery: KEY_EVERY }));
+  const warmedUp = Date.now() + 60_000;
+  const running = Array.from({ length: CLIENTS }, (_, i) => client({ bases, ca, token: () => admin, ledger, stop: () => stopped, seed: i, keyEvery: KEY_EVERY, grow: () => GROW || Date.now() < warmedUp }));
   running.push(grants({ bases, ca, operatorToken: () => operator, appOid: cluster.app.oid, ledger, stop: () => stopped }));
   const samples = [];
   for (let minute = 1; minute <= MINUTES; minute++) {

@@ -36,16 +36,18 @@ function ecJwk() {
  * One client: until stop(), creates and imports keys, signs with them, sets and reads secrets, on the instances in
  * `bases` in turn. `requestTimeoutMs` is the longest an answer may take (longer = a hang). A key is made on one in
  * `keyEvery` of a key turn (1: every time; a larger number keeps the token's object count, and so SoftHSM's memory, from
- * growing as fast as the load), the other turns sign and read instead.
+ * growing as fast as the load), the other turns sign and read instead. While `grow()` is false no key is made and secret
+ * sets write new versions of the secrets already made (a steady working set).
  */
-export async function client({ bases, ca, token, ledger, stop, requestTimeoutMs = 20_000, seed = 0, keyEvery = 1 }) {
+export async function client({ bases, ca, token, ledger, stop, requestTimeoutMs = 20_000, seed = 0, keyEvery = 1, grow = () => true }) {
   let n = seed;
   const pick = () => bases[n++ % bases.length];
   const opts = (extra = {}) => ({ token: token(), timeoutMs: requestTimeoutMs, ...extra });
   while (!stop()) {
     const base = pick();
     const op = n % 5;
-    if ((op === 0 || op === 1) && Math.floor(n / 5) % keyEvery === 0) {
+    const growing = grow();
+    if ((op === 0 || op === 1) && growing && Math.floor(n / 5) % keyEvery === 0) {
       const name = newName('k');
       const r = op === 0
         ? await call(base, ca, 'POST', `/keys/${name}/create?${API}`, opts({ body: { kty: 'EC', crv: 'P-256' } }))
@@ -61,7 +63,7 @@ export async function client({ bases, ca, token, ledger, stop, requestTimeoutMs 
         ledger.failedCreates.push({ name, status: r.status, answerWithheld: /audit log cannot store records/.test(r.text ?? '') });
       }
     } else if (op === 2 || op === 3) {
-      const name = newName('s');
+      const name = growing || !ledger.secrets.length ? newName('s') : ledger.secrets[n % ledger.secrets.length].name;
       const value = randomBytes(12).toString('hex');
       const r = await call(base, ca, 'PUT', `/secrets/${name}?${API}`, opts({ body: { value } }));
       ledger.count(r, 'secret set');
