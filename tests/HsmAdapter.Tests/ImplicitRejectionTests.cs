@@ -40,7 +40,8 @@ public class ImplicitRejectionTests(SoftHsmFixture hsm)
             var first = _t.DecryptRsa(hsm.Rsa, RsaPadding.Pkcs1, ct);
             Assert.Equal(first, _t.DecryptRsa(hsm.Rsa, RsaPadding.Pkcs1, ct));
             Assert.InRange(first.Length, 0, k - 11);
-            Assert.NotEqual(em[^first.Length..], first);
+            // The synthetic length is drawn from [0, k - 11]: an empty message (about 1 in 250) is as valid as any other.
+            if (first.Length > 0) Assert.NotEqual(em[^first.Length..], first);
             outputs.Add(first);
         }
         Assert.Equal(outputs.Count, outputs.Select(Convert.ToHexString).Distinct().Count());
