@@ -1,7 +1,8 @@
 // Cross-instance key visibility, on demand (not a *.test.mjs file, so tests/run.sh does not run it): two instances share
 // one SoftHSM2 token and storage (lib/cluster.mjs); EC keys are made on one and signed with at once on the other, then
 // again (immediately, after 0.2 s and 1 s) when that first sign failed. Prints how many first signs failed and how many
-// keys stayed unusable on the other instance. Measures SoftHSM 2.6.1's cross-process object list (see README Reliability).
+// keys stayed unusable on the other instance, and whether a new instance sees those. It found the template-lifetime bug
+// (HeldAttributeFactory, README Reliability): keys stored under garbage ids, which only their maker's cached handle could use.
 //   cd tests/reliability && node --test cross-instance.mjs
 //   HSMVAULT_KEYS=300 HSMVAULT_CLIENTS=4 node --test cross-instance.mjs
 import { test, after } from 'node:test';
